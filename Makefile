@@ -1,0 +1,40 @@
+# dtikg: two commands do all set-up on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STORE ?= $(or $(DTIKG_STORE),.dtikg/store)
+HOST ?= 127.0.0.1
+PORT ?= 7860
+
+.PHONY: run test install install-test browser store bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+# torch is pinned first so that sentence-transformers takes the CPU build on disk.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet torch==2.13.0
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+
+# Debian's Chromium for the browser tests (never `playwright install`).
+browser:
+	@command -v chromium >/dev/null 2>&1 || (apt-get update && apt-get install -y chromium)
+
+store: install
+	@if [ ! -f "$(STORE)/READY" ]; then $(BIN)/dtikg ingest --store "$(STORE)"; fi
+
+run: store
+	$(BIN)/dtikg serve --host $(HOST) --port $(PORT) --store "$(STORE)"
+
+test: install browser
+	$(BIN)/python -m pytest -q -p no:cacheprovider tests
+
+bench: install
+	$(BIN)/python -m bench.run
+
+clean:
+	rm -rf .dtikg tests/artifacts

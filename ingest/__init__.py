@@ -1,0 +1,1 @@
+"""From document bytes to frozen records: encodings, layouts, agencies, legal references."""

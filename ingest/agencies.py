@@ -1,0 +1,261 @@
+"""Agencies and collective groups: split lists, resolve role holders, unify spellings.
+
+"Giám đốc Sở Y tế" → Sở Y tế; "Sở Công thương" → Sở Công Thương; "Các sở, ban, ngành"
+stays one group. Names come from the agency-type code list (`codelists.ttl`).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from ontology import codelists
+
+from .records import AgencyMention
+from .text import fold, fold_key, squash
+
+# Role-holder titles that precede an agency ("Giám đốc Sở Y tế").
+_HOLDER = re.compile(
+    r"^(?:(?:Phó\s+)?(?:Giám đốc|Chánh|Chủ tịch|Thủ trưởng|Bí thư|Trưởng ban|Trưởng|Lãnh đạo|Người đứng đầu))\s+",
+    re.IGNORECASE,
+)
+# Words an agency name (or a group of them) starts with; case-sensitive where a
+# lowercase form is an ordinary word ("Ban hành" is not "Ban Dân tộc").
+_HEAD = re.compile(
+    r"^(?:các\s+|Các\s+)?(?:"
+    r"[Ss]ở\b|Văn phòng|VP\b|UBND|Ủy ban|Uỷ ban|ủy ban|[Cc]ông an|CA\b|Cục|[Cc]hi cục|Ban\s+(?!hành)[A-ZĐÂ]|Báo\b|Đài\b|"
+    r"[Bb]ưu điện|[Nn]gân hàng|NHNN|[Tt]hanh tra|Trung tâm|[Tt]ỉnh đoàn|Tỉnh ủy|Tỉnh Ủy|HĐND|Hội đồng|Viettel|VNPT|"
+    r"Viễn thông|[Tt]rường|[Dd]oanh nghiệp|DN\b|[Cc]ơ quan|[Đđ]ơn vị|[Cc]hi nhánh|[Hh]ội\b|[Kk]ho bạc|[Bb]ảo hiểm|"
+    r"Bộ\b|Tổng cục|Liên đoàn|Mặt trận|Tòa án|Viện kiểm sát|Hợp tác xã|[Ss]ở, ban|[Pp]hòng\b|[Nn]gành\b"
+    r")"
+)
+_VALUE_THEN_AGENCY = re.compile(r"^(\d+(?:[.,]\d+)?\s*%|Có|>=\s*\d+(?:,\d+)?%)\s+(?=\S)(.+)$")
+_PAREN = re.compile(r"\s*\(([^()]*)\)")
+_ROLE_VERB = re.compile(r"\s+(?:chủ trì|phối hợp|thực hiện|hướng dẫn|tổng hợp)\b.*$")
+_COLON_LIST_INLINE = re.compile(
+    r"(UBND|Ủy ban nhân dân)\s+các\s+(huyện|xã|thị xã|thành phố)\s*:\s*([^.\x00]+)", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class _AgencyType:
+    code: str
+    label: str
+    category: str
+    keys: tuple[str, ...]
+    templated: bool
+
+
+@lru_cache(maxsize=1)
+def _province_names() -> tuple[tuple[str, str], ...]:
+    """(folded name, canonical name) of the 63 provinces, longest first."""
+    names = []
+    for concept in codelists.provinces():
+        for label in (concept.label, *concept.alt_labels):
+            names.append((fold(label), concept.label))
+    return tuple(sorted(names, key=lambda x: -len(x[0])))
+
+
+def _strip_province(folded: str) -> str:
+    for name, _ in _province_names():
+        folded = re.sub(rf"\b{re.escape(name)}\b", " ", folded)
+    return folded
+
+
+def _type_key(text: str) -> str:
+    folded = _strip_province(fold(text.replace("{tinh}", " ")))
+    words = [w for w in re.findall(r"[a-z0-9]+", folded) if w not in {"va", "tinh", "chi", "nhanh"}]
+    return "".join(words)
+
+
+@lru_cache(maxsize=1)
+def _agency_types() -> tuple[_AgencyType, ...]:
+    out = []
+    for c in codelists.agency_types():
+        if c.category == "other":
+            continue
+        keys = {_type_key(c.label)} | {_type_key(a) for a in c.alt_labels}
+        out.append(_AgencyType(c.notation, c.label, c.category or "other", tuple(sorted(keys)),
+                               "{tinh}" in c.label))
+    return tuple(out)
+
+
+def province_in(text: str) -> str | None:
+    """The province named in a piece of text, if any."""
+    folded = fold(text)
+    for name, label in _province_names():
+        if re.search(rf"\b{re.escape(name)}\b", folded):
+            return label
+    return None
+
+
+def looks_like_agency(text: str) -> bool:
+    """True when a cell or line starts like an agency or group name."""
+    text = text.strip().lstrip("-•+ ").strip()
+    text = _HOLDER.sub("", text)
+    return bool(_HEAD.match(text))
+
+
+def split_value_and_agency(line: str) -> tuple[str, str] | None:
+    """'100% Sở Thông tin và Truyền thông' → ('100%', 'Sở Thông tin và Truyền thông')."""
+    m = _VALUE_THEN_AGENCY.match(line.strip())
+    if m and looks_like_agency(m.group(2)):
+        return m.group(1), m.group(2)
+    return None
+
+
+# Group coverage: which agency categories a collective assignment reaches.
+_GROUP_RULES = (
+    (re.compile(r"\bso\b.*\b(ban|nganh)\b|\bcac so\b|\bso, nganh\b|\bco quan thuoc\b"), ("department", "sector")),
+    (re.compile(r"\bhuyen\b|\bthi xa\b|\bthanh pho\b"), ("district",)),
+    (re.compile(r"\bxa\b|\bphuong\b|\bthi tran\b"), ("commune",)),
+    (re.compile(r"vien thong|vt-cntt|buu chinh"), ("telecom",)),
+    (re.compile(r"\bbao\b.*\bdai\b|bao chi"), ("media",)),
+)
+
+
+def _group_covers(name: str) -> tuple[str, ...]:
+    folded = fold(name)
+    if folded.startswith("ubnd") or folded.startswith("uy ban"):
+        covers = []
+        if re.search(r"\bhuyen\b|\bthi xa\b|thanh pho", folded):
+            covers.append("district")
+        if re.search(r"(?<!thi )\bxa\b|\bphuong\b|\bthi tran\b", folded):
+            covers.append("commune")
+        return tuple(covers)
+    covers: list[str] = []
+    for pattern, cats in _GROUP_RULES:
+        if pattern.search(folded):
+            covers.extend(c for c in cats if c not in covers)
+    return tuple(covers)
+
+
+def _is_group(name: str) -> bool:
+    folded = fold(name)
+    return bool(
+        re.match(r"^((chu tich |thu truong |giam doc )?(ubnd |uy ban nhan dan )?cac)\s", folded)
+        or "," in name
+        or re.search(r"\bcap (huyen|xa|tinh)\b", folded)
+        or re.match(r"^(so|ubnd|uy ban nhan dan) (huyen|xa)\b", folded) and "," in name
+        or re.match(r"^(truong dai hoc|doanh nghiep|dn)\b", folded)
+    )
+
+
+class AgencyResolver:
+    """Splits agency cells into mentions and resolves each to a canonical agency or group."""
+
+    def __init__(self, province: str | None):
+        self.province = province
+
+    def resolve(self, raw: str) -> AgencyMention | None:
+        """One agency or group name (no list) → its mention, or None if it is no agency."""
+        text = squash(raw).strip(" -–•+;,.:")
+        if not text:
+            return None
+        note = None
+        notes = _PAREN.findall(text)
+        if notes:
+            note = "; ".join(n.strip() for n in notes)
+            text = squash(_PAREN.sub("", text))
+        holder = None
+        m = _HOLDER.match(text)
+        if m:
+            holder = m.group(0).strip()
+            text = text[m.end():].strip()
+        if text and not _HEAD.match(text):
+            return None
+        key = _type_key(text)
+        for atype in _agency_types():
+            if key in atype.keys:
+                name = atype.label
+                if atype.templated:
+                    province = province_in(text) or self.province
+                    name = name.replace("{tinh}", province or "tỉnh").strip()
+                return AgencyMention(
+                    name=name, raw=raw.strip(), is_group=False, type_code=atype.code,
+                    category=atype.category, holder=holder, note=note,
+                    national=atype.category == "national",
+                )
+        if _is_group(text):
+            return AgencyMention(name=text, raw=raw.strip(), is_group=True, covers=_group_covers(text),
+                                 holder=holder, note=note)
+        folded = fold(text)
+        category = "district" if re.match(r"^(ubnd|uy ban nhan dan) (huyen|thi xa|thanh pho)\b", folded) \
+            else "commune" if re.match(r"^(ubnd|uy ban nhan dan) (xa|phuong|thi tran)\b", folded) \
+            else "national" if re.match(r"^bo\b", folded) else "other"
+        return AgencyMention(name=text, raw=raw.strip(), is_group=False, type_code=None, category=category,
+                             holder=holder, note=note, national=category == "national")
+
+    def split(self, cell: str) -> list[AgencyMention]:
+        """An agency cell → mentions, split at ';', ',', 'và' and bullets, names with commas kept."""
+        cell = squash(cell.replace("\n", " "))
+        if not cell:
+            return []
+        # Protect parenthetical notes: they may contain commas.
+        notes: list[str] = []
+
+        def _hide(m: re.Match) -> str:
+            notes.append(m.group(0))
+            return f"\x00{len(notes) - 1}\x00"
+        hidden = re.sub(r"\s*\([^()]*\)", _hide, cell)
+        hidden = _COLON_LIST_INLINE.sub(self._expand_places, hidden)
+        parts = [p for p in re.split(r";|(?:^|[,.;]\s*)-\s+(?=[A-ZĐÂ])|\s+-\s*$", hidden) if p and p.strip(" ,.-")]
+        out: list[AgencyMention] = []
+        for part in parts:
+            part = part.strip(" ,.")
+            verb = re.search(r"\s(?:chủ trì|phối hợp|hướng dẫn)\s", part)
+            if verb:
+                head = self.resolve(part[:verb.start()])
+                if head is not None and head.type_code is not None:
+                    part = part[:verb.start()]
+            for token in self._merge_tokens(part):
+                restored = re.sub(r"\x00(\d+)\x00", lambda m: notes[int(m.group(1))], token)
+                mention = self.resolve(restored)
+                if mention:
+                    out.append(mention)
+        seen: set[tuple[str, bool]] = set()
+        unique = []
+        for mention in out:
+            key = (fold_key(mention.name), mention.is_group)
+            if key not in seen:
+                seen.add(key)
+                unique.append(mention)
+        return unique
+
+    @staticmethod
+    def _expand_places(m: re.Match) -> str:
+        level = m.group(2)
+        places = [p.strip(" .") for p in re.split(r"[,;]|\s+và\s+", m.group(3)) if p.strip(" .")]
+        return "; ".join(f"UBND {level} {place}" for place in places)
+
+    def _merge_tokens(self, part: str) -> list[str]:
+        """Split at ',' and 'và', then glue back pieces that do not start an agency name."""
+        pieces = re.split(r"(,\s*|\s+và\s+)", part)
+        tokens: list[str] = []
+        for i in range(0, len(pieces), 2):
+            piece = pieces[i].strip()
+            sep = pieces[i - 1] if i > 0 else ""
+            if not piece:
+                continue
+            if tokens and not self._starts_agency(piece, tokens[-1]):
+                tokens[-1] = tokens[-1] + sep + piece
+            else:
+                tokens.append(piece)
+        return tokens
+
+    def _starts_agency(self, piece: str, previous: str) -> bool:
+        text = _HOLDER.sub("", piece.strip())
+        if text[:1].islower() and not text.startswith("các "):
+            mention = self.resolve(text)
+            return bool(mention and mention.type_code)
+        if not _HEAD.match(text):
+            return False
+        folded = fold(text)
+        # "Sở Lao động, Thương binh và Xã hội", "Sở Văn hóa, Thể thao và Du lịch": a piece that
+        # completes a known name with a comma is not a new agency.
+        joined = _type_key(previous + " " + text)
+        if any(joined in t.keys for t in _agency_types()) and _type_key(previous) not in {
+                k for t in _agency_types() for k in t.keys}:
+            return False
+        # "UBND các huyện, thành phố": bare place words continue the group.
+        return not re.match(r"^(ban|nganh|thanh pho|thi xa|xa|phuong|thi tran|dai)\b", folded) or \
+            bool(re.match(r"^ban\s+[a-z]", folded) and piece[:3] == "Ban" and piece[4:5].isupper())

@@ -1,0 +1,102 @@
+"""Text normalisation shared by every stage: NFC, folding, decoding bytes."""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from .errors import IngestError
+
+_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"), None)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_SPACES = re.compile(r"[ \u00a0\u2002-\u200a\u202f]+")
+
+
+def nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
+def fold(text: str) -> str:
+    """Lowercase, strip Vietnamese diacritics (đ → d), collapse whitespace."""
+    text = unicodedata.normalize("NFD", text or "")
+    text = "".join(c for c in text if unicodedata.category(c) != "Mn")
+    text = text.replace("đ", "d").replace("Đ", "D").lower()
+    return " ".join(text.split())
+
+
+def fold_key(text: str) -> str:
+    """A spelling-insensitive key: folded, only letters and digits, the word 'và' dropped."""
+    words = re.findall(r"[a-z0-9]+", fold(text.replace("&", " ")))
+    return "".join(w for w in words if w != "va")
+
+
+def clean_line(line: str) -> str:
+    """One line as dtikg keeps it: NFC, no zero-width or control characters, tabs kept."""
+    line = nfc(line).translate(_ZERO_WIDTH)
+    return _CONTROL.sub("", line)
+
+
+def squash(text: str) -> str:
+    """Collapse runs of spaces (not tabs) and strip."""
+    return _SPACES.sub(" ", text).strip()
+
+
+def decode_bytes(data: bytes, name: str = "") -> str:
+    """Decode a document's bytes: UTF-8 (with or without BOM), UTF-16, Windows-1258.
+
+    Raises IngestError with a Vietnamese message for empty or binary input.
+    """
+    if not data or not data.strip():
+        raise IngestError("I001", f"Tệp {name} rỗng: không có nội dung để đọc.")
+    if data.startswith(b"\xef\xbb\xbf"):
+        text = data[3:].decode("utf-8", errors="strict")
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        text = data.decode("utf-16")
+    elif _looks_utf16(data):
+        text = data.decode("utf-16-le" if data[1::2].count(0) > data[0::2].count(0) else "utf-16-be")
+    else:
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            if _looks_binary(data):
+                raise IngestError("I002", f"Tệp {name} không phải văn bản (có vẻ là tệp nhị phân).") from None
+            text = data.decode("cp1258", errors="replace")
+    if _looks_binary_text(text):
+        raise IngestError("I002", f"Tệp {name} không phải văn bản (có vẻ là tệp nhị phân).")
+    text = nfc(text.replace("\r\n", "\n").replace("\r", "\n"))
+    if not text.strip():
+        raise IngestError("I001", f"Tệp {name} rỗng: không có nội dung để đọc.")
+    return text
+
+
+def _looks_utf16(data: bytes) -> bool:
+    sample = data[:4000]
+    if len(sample) < 4:
+        return False
+    zeros_even = sample[0::2].count(0)
+    zeros_odd = sample[1::2].count(0)
+    half = len(sample) / 2
+    return max(zeros_even, zeros_odd) > 0.3 * half and min(zeros_even, zeros_odd) < 0.05 * half
+
+
+_PNG_GIF_PDF = (b"\x89PNG", b"GIF8", b"%PDF", b"PK\x03\x04", b"\xff\xd8\xff", b"\x7fELF")
+
+
+def _looks_binary(data: bytes) -> bool:
+    if data.startswith(_PNG_GIF_PDF):
+        return True
+    sample = data[:8000]
+    if not sample:
+        return False
+    bad = sum(1 for b in sample if b < 9 or 13 < b < 32 and b != 27)
+    return bad / len(sample) > 0.1
+
+
+def _looks_binary_text(text: str) -> bool:
+    sample = text[:8000]
+    bad = sum(1 for c in sample if ord(c) < 9 or 13 < ord(c) < 32 or c == "\ufffd")
+    return bool(sample) and bad / len(sample) > 0.1
+
+
+def split_lines(text: str) -> list[str]:
+    """The document's lines, cleaned; index i is line i + 1."""
+    return [clean_line(line) for line in text.split("\n")]

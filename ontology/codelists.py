@@ -1,0 +1,84 @@
+"""Typed views of the SKOS code lists in `codelists.ttl`, read once per process."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rdflib import Graph, Literal, URIRef
+
+from .namespaces import CODE, CODELISTS_FILE, DTI, SKOS
+
+
+@dataclass(frozen=True)
+class CodeConcept:
+    """One concept of a code list: its IRI, notation, Vietnamese labels and extras."""
+
+    iri: URIRef
+    notation: str
+    label: str
+    alt_labels: tuple[str, ...]
+    category: str | None = None
+    scope: str | None = None
+
+
+@lru_cache(maxsize=1)
+def _graph() -> Graph:
+    return Graph().parse(CODELISTS_FILE, format="turtle")
+
+
+def _concepts(scheme: str) -> tuple[CodeConcept, ...]:
+    g = _graph()
+    out = []
+    for iri in sorted(g.subjects(SKOS.inScheme, CODE[scheme])):
+        label = str(g.value(iri, SKOS.prefLabel))
+        alts = tuple(sorted(str(a) for a in g.objects(iri, SKOS.altLabel)))
+        notation = g.value(iri, SKOS.notation)
+        category = g.value(iri, DTI.agencyCategory)
+        scope = g.value(iri, DTI.scope)
+        out.append(CodeConcept(
+            iri=iri,
+            notation=str(notation) if notation is not None else str(iri).rsplit("/", 1)[-1],
+            label=label,
+            alt_labels=alts,
+            category=str(category) if isinstance(category, Literal) else None,
+            scope=str(scope) if isinstance(scope, Literal) else None,
+        ))
+    return tuple(out)
+
+
+@lru_cache(maxsize=None)
+def roles() -> tuple[CodeConcept, ...]:
+    return _concepts("role")
+
+
+@lru_cache(maxsize=None)
+def role(notation: str) -> CodeConcept:
+    for concept in roles():
+        if concept.notation == notation:
+            return concept
+    raise ValueError(f"[O001] unknown role code {notation!r}")
+
+
+@lru_cache(maxsize=None)
+def document_types() -> tuple[CodeConcept, ...]:
+    return _concepts("document-type")
+
+
+@lru_cache(maxsize=None)
+def issuers() -> tuple[CodeConcept, ...]:
+    return _concepts("issuer")
+
+
+@lru_cache(maxsize=None)
+def pillars() -> tuple[CodeConcept, ...]:
+    return _concepts("pillar")
+
+
+@lru_cache(maxsize=None)
+def agency_types() -> tuple[CodeConcept, ...]:
+    return _concepts("agency-type")
+
+
+@lru_cache(maxsize=None)
+def provinces() -> tuple[CodeConcept, ...]:
+    return _concepts("province")
