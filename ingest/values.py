@@ -21,7 +21,8 @@ _RECURRING_QUARTER = re.compile(r"ngày\s*(\d{1,2})\s*(?:của\s+)?tháng\s+cu�
 DEADLINE_IN_TEXT = re.compile(
     r"(?:chậm nhất\s+)?(?:trước|trong|chậm nhất)\s+(?:ngày\s+)?"
     r"(?:\d{1,2}\s*/\s*\d{1,2}\s*/\s*\d{4}|tháng\s*\d{1,2}\s*/\s*\d{4}|quý\s*(?:IV|I{1,3})\s*/\s*\d{4}"
-    r"|\d{1,2}\s*(?:của\s+)?tháng\s+cuối\s+quý|\d{1,2}\s*/\s*\d{1,2}(?![\d/]))",
+    r"|\d{1,2}\s*(?:của\s+)?tháng\s+cuối\s+quý|\d{1,2}\s*/\s*\d{1,2}(?![\d/])|năm\s+\d{4}(?!\s*(?:-|và|đến)))"
+    r"|trước\s+\d{1,3}\s+ngày(?:\s+làm việc)?\s+[^.,;()]{3,40}",
     re.IGNORECASE,
 )
 
@@ -141,7 +142,12 @@ def find_target_in_text(text: str) -> TargetValue | None:
     m = _VALUE.search(text)
     if not m:
         return None
-    phrase = text[m.start():m.end()].strip()
+    end = m.end()
+    # "đạt 100% đối với A, 95% đối với B và 80% đối với C": the target is the whole phrase.
+    if re.match(r"\s+đối với\b", text[end:]):
+        stop = re.search(r"[.;](?:\s|$)", text[end:])
+        end = end + stop.start() if stop else len(text)
+    phrase = text[m.start():end].strip()
     return parse_target(phrase)
 
 

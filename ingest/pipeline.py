@@ -1,0 +1,102 @@
+"""`DocumentReader.read(name, data) -> DocumentExtraction`: bytes to records.
+
+The layout is detected from the content: every reader scans the whole document and
+claims the lines it understands, tables first, then task blocks, agency sections and
+target statements. Nothing here knows a file or province name.
+"""
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from .context import ReadContext
+from .errors import IngestError
+from .legal import find_references
+from .plan import plan_self_references, read_plan
+from .prose import AgencySectionReader, TargetStatementReader, TaskBlockReader
+from .records import DocumentExtraction, Item, ItemKind, LegalReference
+from .tables import CellTableReader, MarkdownTableReader, TabTableReader
+from .text import decode_bytes, split_lines
+
+SUPPORTED_SUFFIXES = (".txt", ".md")
+MAX_BYTES = 60 * 1024 * 1024
+
+
+class DocumentReader:
+    """Reads one plan document into frozen records with provenance."""
+
+    def __init__(self, max_bytes: int = MAX_BYTES):
+        if max_bytes <= 0:
+            raise ValueError(f"max_bytes must be positive, got {max_bytes!r}")
+        self.max_bytes = max_bytes
+
+    def read_path(self, path: str | Path) -> DocumentExtraction:
+        path = Path(path)
+        if path.suffix.lower() not in SUPPORTED_SUFFIXES:
+            raise IngestError("I003", f"Định dạng tệp {path.name} chưa được hỗ trợ (chỉ nhận .txt, .md).")
+        try:
+            size = path.stat().st_size
+        except OSError as exc:
+            raise IngestError("I004", f"Không đọc được tệp {path.name}: {exc.strerror}.") from exc
+        if size > self.max_bytes:
+            raise IngestError("I005", f"Tệp {path.name} quá lớn ({size // 1_048_576} MB; tối đa "
+                                      f"{self.max_bytes // 1_048_576} MB).")
+        return self.read(path.name, path.read_bytes())
+
+    def read(self, name: str, data: bytes) -> DocumentExtraction:
+        text = decode_bytes(data, name)
+        lines = split_lines(text)
+        plan = read_plan(name, lines)
+        plan_ids = frozenset(r.id_local for r in plan_self_references(name, lines))
+        ctx = ReadContext(document=name, lines=lines, province=plan.province, plan_year=plan.year,
+                          plan_ids=plan_ids)
+        if plan.province is None:
+            ctx.warnings.append("Không xác định được tỉnh của văn bản.")
+        items: list[Item] = []
+        items += TabTableReader().read(ctx)
+        items += MarkdownTableReader().read(ctx)
+        items += CellTableReader().read(ctx)
+        items += TaskBlockReader().read(ctx)
+        items += AgencySectionReader().read(ctx)
+        items = TargetStatementReader().read(ctx, items)
+        if not items:
+            ctx.warnings.append("Không tìm thấy chỉ tiêu, nhiệm vụ hay đoàn kiểm tra nào trong văn bản.")
+        references = self._references(ctx)
+        items.sort(key=lambda it: (it.span.line, it.kind is ItemKind.SUB_ITEM))
+        return DocumentExtraction(
+            file=name, content_hash=hashlib.sha256(data).hexdigest(), plan=plan,
+            items=tuple(_unique_numbers(items)), legal_references=tuple(references),
+            warnings=tuple(ctx.warnings),
+        )
+
+    def _references(self, ctx: ReadContext) -> list[LegalReference]:
+        seen: dict[str, LegalReference] = {}
+        for n, line in enumerate(ctx.lines, 1):
+            for ref in find_references(line, ctx.span(n)):
+                if ref.id_local in ctx.plan_ids or not ref.number:
+                    continue
+                known = seen.get(ref.id_local)
+                if known is None or (known.date is None and ref.date) or \
+                        (known.issuing_body is None and ref.issuing_body and known.date == ref.date):
+                    seen[ref.id_local] = ref if known is None else _merge(known, ref)
+        return list(seen.values())
+
+
+def _merge(a: LegalReference, b: LegalReference) -> LegalReference:
+    from dataclasses import replace
+    return replace(a, date=a.date or b.date, issuing_body=a.issuing_body or b.issuing_body,
+                   year=a.year or b.year)
+
+
+def _unique_numbers(items: list[Item]) -> list[Item]:
+    """Item numbers must be unique within a document; repeated ones get a line suffix."""
+    from dataclasses import replace
+    seen: set[str] = set()
+    out = []
+    for item in items:
+        number = item.number
+        if number in seen:
+            number = f"{number}@{item.span.line}"
+        seen.add(number)
+        out.append(replace(item, number=number) if number != item.number else item)
+    return out
