@@ -1,0 +1,181 @@
+"""`KnowledgeGraph`: a store plus the ingest, statistics and export built on it."""
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import Graph
+
+from ingest.errors import DtikgError, IngestError
+from ingest.pipeline import SUPPORTED_SUFFIXES, DocumentReader
+from ingest.records import DocumentExtraction, ItemKind
+
+from .builder import GraphBuilder, graph_iri
+from .queries import query
+from .store import GraphStore, MemoryStore, OxigraphStore, SparqlEndpointStore, StoreError
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA_DIR = ROOT / "data"
+DEFAULT_STORE = ROOT / ".dtikg" / "store"
+READY_MARK = "READY"
+
+
+def default_store_dir() -> Path:
+    env = os.environ.get("DTIKG_STORE")
+    return Path(env) if env else DEFAULT_STORE
+
+
+@dataclass
+class IngestOutcome:
+    file: str
+    ok: bool
+    message: str
+    counts: dict[str, int] = field(default_factory=dict)
+    warnings: tuple[str, ...] = ()
+    changed: bool = False
+
+
+class KnowledgeGraph:
+    """The graph of ingested plans. `store_dir` holds the embedded store and the retrieval
+    index; `endpoint` (a SPARQL query URL) replaces the embedded store by a remote one."""
+
+    def __init__(self, store_dir: str | Path | None = None, endpoint: str | None = None,
+                 read_only: bool = False, memory: bool = False):
+        self.dir = Path(store_dir) if store_dir else default_store_dir()
+        self.endpoint = endpoint or os.environ.get("DTIKG_ENDPOINT")
+        self.store: GraphStore
+        if memory:
+            self.store = MemoryStore()
+        elif self.endpoint:
+            self.store = SparqlEndpointStore(self.endpoint)
+        else:
+            self.store = self._open_embedded(read_only)
+        self.reader = DocumentReader()
+        self.builder = GraphBuilder()
+
+    def _open_embedded(self, read_only: bool) -> GraphStore:
+        path = self.dir / "graph"
+        if read_only and path.exists():
+            return OxigraphStore(path, read_only=True)
+        try:
+            return OxigraphStore(path)
+        except StoreError:
+            if path.exists():  # another process holds the write lock: read a snapshot
+                return OxigraphStore(path, read_only=True)
+            raise
+
+    # ------------------------------------------------------------------ ingest
+    @property
+    def is_ready(self) -> bool:
+        return (self.dir / READY_MARK).exists() or bool(self.endpoint)
+
+    def ensure_built(self, progress: bool = False) -> list[IngestOutcome]:
+        """Build the store from the bundled `data/` if it was never built."""
+        if self.is_ready and self.store.named_graphs():
+            return []
+        return self.ingest([DATA_DIR], progress=progress)
+
+    @staticmethod
+    def expand(paths: list[str | Path]) -> list[Path]:
+        files: list[Path] = []
+        for p in map(Path, paths):
+            if p.is_dir():
+                files += sorted(f for f in p.iterdir() if f.is_file() and f.suffix.lower() in SUPPORTED_SUFFIXES)
+            else:
+                files.append(p)
+        return files
+
+    def read(self, path: Path) -> DocumentExtraction:
+        if not path.exists():
+            raise IngestError("I006", f"Không tìm thấy tệp {path}.")
+        return self.reader.read_path(path)
+
+    def ingest(self, paths: list[str | Path], progress: bool = False) -> list[IngestOutcome]:
+        """Read each file and replace its named graph. A file that cannot be read is
+        reported and changes nothing; the others are written."""
+        files = self.expand(paths)
+        outcomes: list[IngestOutcome] = []
+        bar = None
+        if progress and files:
+            from tqdm import tqdm
+            bar = tqdm(total=len(files), desc="Đang nạp văn bản", unit="tệp", file=sys.stderr)
+        for path in files:
+            try:
+                doc = self.read(path)
+                outcomes.append(self.ingest_extraction(doc))
+            except DtikgError as exc:
+                outcomes.append(IngestOutcome(path.name, False, exc.message))
+            finally:
+                if bar:
+                    bar.update(1)
+        if bar:
+            bar.close()
+        if any(o.ok for o in outcomes) and not self.endpoint:
+            self.dir.mkdir(parents=True, exist_ok=True)
+            (self.dir / READY_MARK).write_text("ok\n", encoding="utf-8")
+        return outcomes
+
+    def ingest_extraction(self, doc: DocumentExtraction) -> IngestOutcome:
+        graph = self.builder.build(doc)
+        iri = str(graph_iri(doc.file))
+        previous = self.document_hash(doc.file)
+        self.store.replace_graph(iri, graph)
+        counts = {k.value: doc.count(k) for k in ItemKind}
+        return IngestOutcome(doc.file, True, "đã nạp", counts, doc.warnings, changed=previous != doc.content_hash)
+
+    def ingest_bytes(self, name: str, data: bytes) -> IngestOutcome:
+        """Ingest an uploaded document (the web app's path)."""
+        doc = self.reader.read(name, data)
+        return self.ingest_extraction(doc)
+
+    def remove(self, file: str) -> None:
+        self.store.drop_graph(str(graph_iri(file)))
+
+    def document_hash(self, file: str) -> str | None:
+        for row in self.store.select(query("stats_documents")):
+            if str(row["file"]) == file:
+                return str(row["hash"])
+        return None
+
+    # ------------------------------------------------------------------ reading
+    def stats(self) -> dict:
+        """The stats object of the contract: triples and counts per source document."""
+        kinds = {"indicator": "indicators", "sub_item": "sub_items", "task": "tasks",
+                 "info_item": "info_items", "team": "teams"}
+        per_file: dict[str, dict[str, int]] = {}
+        for row in self.store.select(query("stats_items")):
+            per_file.setdefault(str(row["file"]), {})[kinds.get(str(row["kind"]), str(row["kind"]))] = \
+                int(row["n"])
+        documents = []
+        for row in self.store.select(query("stats_documents")):
+            file = str(row["file"])
+            entry = {"file": file, "province": str(row["provinceLabel"]) if row["provinceLabel"] else None}
+            entry.update({v: per_file.get(file, {}).get(v, 0) for v in kinds.values()})
+            entry["assignments"] = int(row["assignments"])
+            entry["legal_references"] = int(row["legal"])
+            entry["number"] = str(row["number"]) if row["number"] else None
+            entry["date"] = str(row["date"]) if row["date"] else None
+            entry["year"] = int(row["year"]) if row["year"] else None
+            documents.append(entry)
+        return {"triples": self.store.triple_count(), "documents": documents}
+
+    def export(self, fmt: str) -> str:
+        """The whole graph as Turtle ('ttl'), JSON-LD ('jsonld') or N-Triples ('nt')."""
+        formats = {"ttl": "turtle", "turtle": "turtle", "jsonld": "json-ld", "json-ld": "json-ld",
+                   "nt": "nt", "ntriples": "nt"}
+        if fmt not in formats:
+            raise ValueError(f"unknown export format {fmt!r}; use ttl, jsonld or nt")
+        g = self.store.construct("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
+        from ontology.namespaces import DTI, ELI, OA
+        g.bind("dti", DTI._NS)
+        g.bind("eli", ELI)
+        g.bind("oa", OA)
+        return g.serialize(format=formats[fmt])
+
+    def union_graph(self) -> Graph:
+        return self.store.construct("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
+
+    def close(self) -> None:
+        self.store.close()
