@@ -6,7 +6,9 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import Graph
+from rdflib import Graph, Literal
+
+from ontology.namespaces import DTI, ID
 
 from ingest.errors import DtikgError, IngestError
 from ingest.pipeline import SUPPORTED_SUFFIXES, DocumentReader
@@ -20,6 +22,7 @@ ROOT = Path(__file__).resolve().parents[1]
 DATA_DIR = ROOT / "data"
 DEFAULT_STORE = ROOT / ".dtikg" / "store"
 READY_MARK = "READY"
+ONTOLOGY_GRAPH = ID["graph/ontology"]
 
 
 def default_store_dir() -> Path:
@@ -54,6 +57,28 @@ class KnowledgeGraph:
             self.store = self._open_embedded(read_only)
         self.reader = DocumentReader()
         self.builder = GraphBuilder()
+        if not read_only:
+            self._ensure_ontology()
+
+    def _ensure_ontology(self) -> None:
+        """The ontology and code lists live in their own named graph, refreshed when changed."""
+        import hashlib
+        from ontology.namespaces import CODELISTS_FILE, ONTOLOGY_FILE
+        data = ONTOLOGY_FILE.read_bytes() + CODELISTS_FILE.read_bytes()
+        digest = hashlib.sha256(data).hexdigest()
+        iri = str(ONTOLOGY_GRAPH)
+        marker = Literal(digest)
+        try:
+            if self.store.ask("ASK { ?g <https://dtikg.vn/ontology#contentHash> ?h }",
+                              {"g": ONTOLOGY_GRAPH, "h": marker}):
+                return
+        except StoreError:
+            pass
+        g = Graph()
+        g.parse(ONTOLOGY_FILE, format="turtle")
+        g.parse(CODELISTS_FILE, format="turtle")
+        g.add((ONTOLOGY_GRAPH, DTI.contentHash, marker))
+        self.store.replace_graph(iri, g)
 
     def _open_embedded(self, read_only: bool) -> GraphStore:
         path = self.dir / "graph"

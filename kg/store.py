@@ -109,7 +109,7 @@ class OxigraphStore:
             return self._store.query(query, use_default_graph_as_union=True, substitutions=subs or None)
         except SyntaxError as exc:
             raise StoreError("K003", f"Truy vấn SPARQL không hợp lệ: {exc}") from exc
-        except OSError as exc:
+        except (OSError, RuntimeError) as exc:
             raise StoreError("K004", f"Lỗi đọc kho dữ liệu: {exc}") from exc
 
     def replace_graph(self, graph: str, data: Graph) -> None:

@@ -1,0 +1,529 @@
+"""`Answerer.answer(parsed) -> Answer`: prepared SPARQL with bound values, retrieval for
+topics, Vietnamese prose grouped by province and role, every item with its source line."""
+from __future__ import annotations
+
+from collections import OrderedDict, defaultdict
+from datetime import date
+
+from rdflib import Literal, URIRef
+from rdflib.namespace import XSD
+
+from ingest.text import fold
+from kg.queries import query
+from kg.store import GraphStore
+from ontology import codelists
+
+from .catalog import Catalog, CatalogDocument, CatalogItem
+from .records import Answer, AnswerItem, ParsedQuestion, Source
+from .retriever import INDEXED_KINDS, HybridRetriever
+
+KIND_VI = {"indicator": "chỉ tiêu", "sub_item": "chỉ tiêu thành phần", "task": "nhiệm vụ",
+           "info_item": "mục thông tin chung", "team": "đoàn kiểm tra"}
+ANSWER_KIND = {"sub_item": "indicator"}
+TEAM_ROLES = ("team_leader", "team_deputy", "team_member", "inspected")
+MAX_LISTED = 60
+
+
+def role_label(notation: str) -> str:
+    try:
+        return codelists.role(notation).label
+    except ValueError:
+        return notation
+
+
+def vn_date(iso: str | None) -> str | None:
+    if not iso:
+        return None
+    try:
+        d = date.fromisoformat(iso[:10])
+    except ValueError:
+        return iso
+    return f"{d.day:02d}/{d.month}/{d.year}"
+
+
+def _plural(kinds: tuple[str, ...]) -> str:
+    if kinds and set(kinds) <= {"indicator", "sub_item"}:
+        return "chỉ tiêu"
+    if kinds == ("task",):
+        return "nhiệm vụ"
+    return "mục"
+
+
+class Answerer:
+    def __init__(self, store: GraphStore, catalog: Catalog, retriever: HybridRetriever, mode: str = "hybrid"):
+        self.store = store
+        self.catalog = catalog
+        self.retriever = retriever
+        self.mode = mode
+
+    # ------------------------------------------------------------------ shared helpers
+    def _item(self, item: CatalogItem, roles=(), via_group=False, score=None) -> AnswerItem:
+        agencies = tuple(f"{role_label(a.role)}: {a.agent_label}" for a in self.catalog.assignments.get(item.iri, ()))
+        grounds = tuple(self._doc_label(self.catalog.documents[d]) for d in item.grounds if d in self.catalog.documents)
+        return AnswerItem(
+            kind=ANSWER_KIND.get(item.kind, item.kind), label=item.text, province=item.province,
+            roles=tuple(roles), via_group=via_group, source=Source(item.file, item.line, item.quote),
+            number=item.number, agencies=agencies, deadline=item.deadline, target=item.target,
+            grounds=grounds, score=score,
+        )
+
+    def _doc_label(self, doc: CatalogDocument) -> str:
+        if doc.is_plan:
+            if doc.id_local:
+                parts = [f"Kế hoạch số {doc.id_local}"]
+                if doc.date:
+                    parts.append(f"ngày {vn_date(doc.date)}")
+                if doc.province:
+                    parts.append(f"của tỉnh {doc.province}")
+                return " ".join(parts)
+            return f"{doc.label} ({doc.plan_file})" if doc.plan_file else doc.label
+        label = doc.label
+        if doc.scope == "local" and doc.province and fold(doc.province) not in fold(label):
+            label = f"{label} (tỉnh {doc.province})"
+        return label
+
+    def _doc_item(self, doc: CatalogDocument, citation: dict | None = None) -> AnswerItem:
+        source = None
+        if citation:
+            source = Source(citation["file"], citation["line"], citation["quote"])
+        elif doc.citations:
+            c = doc.citations[0]
+            source = Source(c["file"], c["line"], c["quote"])
+        return AnswerItem(kind="document", label=self._doc_label(doc),
+                          province=doc.province if doc.scope == "local" or doc.is_plan else None, source=source)
+
+    def _cite(self, item: CatalogItem) -> str:
+        return f"[{item.file}, dòng {item.line}]"
+
+    def _search(self, pq: ParsedQuestion, kinds=None, province=None, k=5):
+        text = pq.topic or pq.question
+        return self.retriever.search(text, kinds=kinds or INDEXED_KINDS, province=province, k=k, mode=self.mode)
+
+    def _best_item(self, pq: ParsedQuestion, kinds=None) -> CatalogItem | None:
+        hits = self._search(pq, kinds=kinds or (pq.kinds or ("indicator", "sub_item", "task")),
+                            province=pq.province, k=3)
+        return self.catalog.items[hits[0][0]] if hits else None
+
+    def _items_of_agent(self, agent: str) -> list[tuple[str, str]]:
+        rows = self.store.select(query("items_of_agent"), {"agent": URIRef(agent)})
+        return [(str(r["item"]), str(r["role"])) for r in rows]
+
+    def _agents_of_item(self, item: str) -> list[tuple[str, str]]:
+        rows = self.store.select(query("agents_of_item"), {"item": URIRef(item)})
+        return [(str(r["agent"]), str(r["role"])) for r in rows]
+
+    @staticmethod
+    def _empty(pq: ParsedQuestion, text: str, count: int | None = None) -> Answer:
+        return Answer(question=pq.question, answer=text, count=count, items=(), intent=pq.intent)
+
+    def _kind_ok(self, item: CatalogItem, kinds: tuple[str, ...]) -> bool:
+        if kinds:
+            return item.kind in kinds
+        return item.kind != "info_item"
+
+    # ------------------------------------------------------------------ dispatch
+    def answer(self, pq: ParsedQuestion) -> Answer:
+        if not pq.question.strip():
+            return self._empty(pq, "Vui lòng nhập câu hỏi, ví dụ: “Sở Y tế chủ trì những chỉ tiêu nào?”.")
+        handler = getattr(self, f"_answer_{pq.intent}", self._answer_search)
+        return handler(pq)
+
+    # ------------------------------------------------------------------ agency → items
+    def _agents_for(self, pq: ParsedQuestion) -> list[str]:
+        agents = []
+        for match in pq.agencies:
+            for iri in match.agents:
+                agent = self.catalog.agents.get(iri)
+                if agent is None:
+                    continue
+                if pq.province and agent.province and agent.province != pq.province:
+                    continue
+                agents.append(iri)
+        return sorted(set(agents))
+
+    def _collect_agency_items(self, pq: ParsedQuestion):
+        agents = self._agents_for(pq)
+        roles = set(pq.roles) or None
+        direct: "OrderedDict[str, set[str]]" = OrderedDict()
+        for agent in agents:
+            for item_iri, role in self._items_of_agent(agent):
+                item = self.catalog.items.get(item_iri)
+                if item is None or not self._kind_ok(item, pq.kinds):
+                    continue
+                if roles and role not in roles:
+                    continue
+                if not roles and role in TEAM_ROLES and pq.kinds:
+                    continue
+                direct.setdefault(item_iri, set()).add(role)
+        via: "OrderedDict[str, tuple[set[str], str]]" = OrderedDict()
+        for agent_iri in agents:
+            agent = self.catalog.agents[agent_iri]
+            if agent.group or not agent.category:
+                continue
+            for group in self.catalog.agents.values():
+                if not group.group or agent.category not in group.covers or group.province != agent.province:
+                    continue
+                for item_iri, role in self._items_of_agent(group.iri):
+                    item = self.catalog.items.get(item_iri)
+                    if item is None or item_iri in direct or not self._kind_ok(item, pq.kinds):
+                        continue
+                    if roles and role not in roles:
+                        continue
+                    entry = via.setdefault(item_iri, (set(), group.label))
+                    entry[0].add(role)
+        return agents, direct, via
+
+    def _answer_agency_items(self, pq: ParsedQuestion) -> Answer:
+        agents, direct, via = self._collect_agency_items(pq)
+        name = pq.agencies[0].label if pq.agencies else "Cơ quan"
+        where = f" ở {pq.province}" if pq.province else ""
+        role_text = ", ".join(dict.fromkeys(role_label(r) for r in pq.roles)) if pq.roles and \
+            len(pq.roles) < 5 else "có trách nhiệm với"
+        noun = _plural(pq.kinds)
+        if not agents:
+            return self._empty(pq, f"Không tìm thấy {name}{where} trong các kế hoạch đã nạp.", 0)
+        items = [self._item(self.catalog.items[i], [role_label(r) for r in sorted(rs)]) for i, rs in direct.items()]
+        via_items = [self._item(self.catalog.items[i], [role_label(r) for r in sorted(rs)], via_group=True)
+                     for i, (rs, _g) in via.items()]
+        count = len(items)
+        if not items and not via_items:
+            return self._empty(pq, f"{name}{where} không được giao {role_text} {noun} nào trong các kế hoạch đã nạp.", 0)
+        provinces = sorted({it.province or "" for it in items})
+        head = f"{name} {role_text} {count} {noun}" + (f" ở {len(provinces)} tỉnh" if len(provinces) > 1 else where)
+        lines = [head + ":" if items else head + "."]
+        by_prov: dict[str, list[AnswerItem]] = defaultdict(list)
+        for it in items:
+            by_prov[it.province or "Không rõ tỉnh"].append(it)
+        for prov in sorted(by_prov):
+            lines.append(f"• {prov}:")
+            for it in by_prov[prov][:MAX_LISTED]:
+                lines.append(f"  – [{', '.join(it.roles)}] {it.number}. {it.label} [{it.source.document}, dòng {it.source.line}]")
+        if via_items:
+            groups = sorted({g for _, (_, g) in via.items()})
+            lines.append(f"Ngoài ra {len(via_items)} {noun} được giao chung cho nhóm cơ quan "
+                         f"({'; '.join(groups[:3])}) mà {name} thuộc về.")
+        return Answer(pq.question, "\n".join(lines), count, tuple(items + via_items), pq.intent)
+
+    def _answer_agency_provinces(self, pq: ParsedQuestion) -> Answer:
+        agents, direct, _ = self._collect_agency_items(pq)
+        name = pq.agencies[0].label if pq.agencies else "Cơ quan"
+        relevant = direct
+        if pq.topic:
+            hits = dict(self.retriever.search(pq.topic, kinds=INDEXED_KINDS, k=60, mode=self.mode))
+            relevant = OrderedDict((i, r) for i, r in direct.items() if hits.get(i, 0.0) >= 0.6)
+        if not relevant:
+            return self._empty(pq, f"Không tỉnh nào giao {name} {pq.role_phrase or ''} {pq.topic}".strip() + ".", 0)
+        items = [self._item(self.catalog.items[i], [role_label(r) for r in sorted(rs)]) for i, rs in relevant.items()]
+        provinces = sorted({it.province for it in items if it.province})
+        prov_items = [AnswerItem(kind="province", label=p, province=p,
+                                 source=next(it.source for it in items if it.province == p)) for p in provinces]
+        lines = [f"{len(provinces)} tỉnh giao {name} {pq.role_phrase or 'phụ trách'}"
+                 f"{' ' + pq.topic if pq.topic else ''}: {', '.join(provinces)}."]
+        for it in items:
+            lines.append(f"• {it.province}: {it.number}. {it.label} [{it.source.document}, dòng {it.source.line}]")
+        return Answer(pq.question, "\n".join(lines), len(provinces), tuple(prov_items + items), pq.intent)
+
+    # ------------------------------------------------------------------ item → agencies
+    def _answer_item_agencies(self, pq: ParsedQuestion) -> Answer:
+        if not pq.topic:
+            return self._empty(pq, "Câu hỏi chưa nêu chỉ tiêu hay nhiệm vụ cụ thể; hãy ghi rõ nội dung chỉ tiêu.")
+        item = self._best_item(pq)
+        if item is None:
+            return self._empty(pq, "Không tìm thấy chỉ tiêu hay nhiệm vụ nào khớp với câu hỏi.")
+        roles = set(pq.roles) - set(TEAM_ROLES) or None
+        assignments = [a for a in self.catalog.assignments.get(item.iri, ())]
+        bound = {(agent, role) for agent, role in self._agents_of_item(item.iri)}
+        chosen = [a for a in assignments if (a.agent, a.role) in bound and (roles is None or a.role in roles)]
+        where = f" ({item.province})" if item.province else ""
+        if not chosen:
+            others = "; ".join(f"{role_label(a.role)}: {a.agent_label}" for a in assignments) or "không có"
+            return Answer(pq.question, f"{KIND_VI.get(item.kind, 'Mục').capitalize()} gần nhất{where}: "
+                                       f"“{item.text}” {self._cite(item)} không ghi cơ quan "
+                                       f"{', '.join(role_label(r) for r in roles or [])}. Phân công: {others}.",
+                          0, (self._item(item),), pq.intent)
+        by_agent: "OrderedDict[str, list]" = OrderedDict()
+        for a in chosen:
+            by_agent.setdefault(a.agent, []).append(a)
+        out = []
+        for agent_iri, rows in by_agent.items():
+            agent = self.catalog.agents.get(agent_iri)
+            out.append(AnswerItem(kind="agency", label=rows[0].agent_label,
+                                  province=(agent.province if agent else None) or item.province,
+                                  roles=tuple(dict.fromkeys(role_label(r.role) for r in rows)),
+                                  source=Source(item.file, rows[0].line, rows[0].quote),
+                                  group=bool(agent and agent.group)))
+        by_role: "OrderedDict[str, list[str]]" = OrderedDict()
+        for a in chosen:
+            by_role.setdefault(role_label(a.role), []).append(a.agent_label)
+        parts = "; ".join(f"{r}: {', '.join(dict.fromkeys(names))}" for r, names in by_role.items())
+        text = (f"{KIND_VI.get(item.kind, 'Mục').capitalize()} {item.number}{where} “{item.text}” — {parts}. "
+                f"Nguồn: {self._cite(item)}.")
+        return Answer(pq.question, text, len(out), tuple(out + [self._item(item)]), pq.intent)
+
+    # ------------------------------------------------------------------ grounds
+    def _answer_item_grounds(self, pq: ParsedQuestion) -> Answer:
+        item = self._best_item(pq)
+        if item is None:
+            return self._empty(pq, "Không tìm thấy chỉ tiêu nào khớp với câu hỏi.")
+        docs = list(item.grounds)
+        if not docs and item.parent and item.parent in self.catalog.items:
+            docs = list(self.catalog.items[item.parent].grounds)
+        plan = self.catalog.documents.get(item.plan)
+        out = [self._doc_item(self.catalog.documents[d]) for d in docs if d in self.catalog.documents]
+        where = f" ({item.province})" if item.province else ""
+        if out:
+            text = (f"{KIND_VI.get(item.kind, 'Mục').capitalize()} {item.number}{where} “{item.text}” "
+                    f"{self._cite(item)} căn cứ: " + "; ".join(o.label for o in out) + ".")
+            if plan:
+                text += f" Mục này thuộc {self._doc_label(plan)}."
+        else:
+            text = (f"{KIND_VI.get(item.kind, 'Mục').capitalize()} {item.number}{where} “{item.text}” "
+                    f"{self._cite(item)} không dẫn văn bản riêng; nó thuộc "
+                    f"{self._doc_label(plan) if plan else 'kế hoạch đã nạp'}.")
+            if plan:
+                out.append(self._doc_item(plan, {"file": item.file, "line": item.line, "quote": item.quote}))
+        return Answer(pq.question, text, len(out), tuple(out + [self._item(item)]), pq.intent)
+
+    def _docs(self, pq: ParsedQuestion) -> list[CatalogDocument]:
+        docs = []
+        for match in pq.documents:
+            candidates = [self.catalog.documents[d] for d in match.docs if d in self.catalog.documents]
+            if pq.province:
+                local = [d for d in candidates if d.province == pq.province or d.scope == "national"]
+                candidates = local or candidates
+            docs += candidates
+        return docs
+
+    def _answer_document_items(self, pq: ParsedQuestion) -> Answer:
+        docs = self._docs(pq)
+        found: "OrderedDict[str, CatalogItem]" = OrderedDict()
+        for doc in docs:
+            for r in self.store.select(query("items_grounded_in"), {"doc": URIRef(doc.iri)}):
+                item = self.catalog.items.get(str(r["item"]))
+                if item and self._kind_ok(item, pq.kinds):
+                    found[item.iri] = item
+        names = "; ".join(self._doc_label(d) for d in docs)
+        if not found:
+            return Answer(pq.question, f"{names}: không có {_plural(pq.kinds)} nào trong các kế hoạch đã nạp "
+                                       f"dẫn chiếu văn bản này.", 0,
+                          tuple(self._doc_item(d) for d in docs), pq.intent)
+        items = [self._item(i) for i in found.values()]
+        lines = [f"{names} liên quan đến {len(items)} {_plural(pq.kinds)}:"]
+        for it in items[:MAX_LISTED]:
+            lines.append(f"• {it.province}: {it.number}. {it.label} [{it.source.document}, dòng {it.source.line}]")
+        return Answer(pq.question, "\n".join(lines), len(items), tuple(items), pq.intent)
+
+    def _answer_document_provinces(self, pq: ParsedQuestion) -> Answer:
+        docs = self._docs(pq)
+        provinces: "OrderedDict[str, dict]" = OrderedDict()
+        for doc in docs:
+            for r in self.store.select(query("plans_citing"), {"doc": URIRef(doc.iri)}):
+                prov = str(r["provinceLabel"]) if r["provinceLabel"] else None
+                if prov and prov not in provinces:
+                    cite = next((c for c in doc.citations if c["plan"] == str(r["plan"])), None)
+                    provinces[prov] = cite
+        names = "; ".join(self._doc_label(d) for d in docs)
+        if not provinces:
+            return self._empty(pq, f"Không kế hoạch nào đã nạp viện dẫn {names}.", 0)
+        items = [AnswerItem(kind="province", label=p, province=p,
+                            source=Source(c["file"], c["line"], c["quote"]) if c else None)
+                 for p, c in provinces.items()]
+        lines = [f"{names} được viện dẫn bởi {len(items)} tỉnh: {', '.join(provinces)}."]
+        for p, c in provinces.items():
+            if c:
+                lines.append(f"• {p}: “{c['quote'].strip()[:200]}” [{c['file']}, dòng {c['line']}]")
+        return Answer(pq.question, "\n".join(lines), len(items), tuple(items), pq.intent)
+
+    def _answer_document_info(self, pq: ParsedQuestion) -> Answer:
+        docs = self._docs(pq)
+        if not docs:
+            return self._answer_unknown_document(pq)
+        lines, items = [], []
+        for doc in docs:
+            owner = (f"của tỉnh {doc.province}" if doc.province and (doc.scope == "local" or doc.is_plan)
+                     else "văn bản trung ương")
+            body = f" ({doc.issuing_body})" if doc.issuing_body else ""
+            when = f", ban hành ngày {vn_date(doc.date)}" if doc.date else ", văn bản không ghi ngày ban hành"
+            cited = sorted({c["file"] for c in doc.citations})
+            via = f"; được dẫn trong {', '.join(cited)}" if cited else ""
+            lines.append(f"{self._doc_label(doc)}: {owner}{body}{when}{via}.")
+            items.append(self._doc_item(doc))
+        return Answer(pq.question, "\n".join(lines), len(items), tuple(items), pq.intent)
+
+    def _answer_document_context(self, pq: ParsedQuestion) -> Answer:
+        docs = self._docs(pq)
+        if not docs:
+            return self._answer_unknown_document(pq)
+        lines, items = [], []
+        for doc in docs:
+            lines.append(f"{self._doc_label(doc)} được nhắc đến trong:")
+            for c in doc.citations[:10]:
+                lines.append(f"• “{c['quote'].strip().lstrip('-+ ')}” [{c['file']}, dòng {c['line']}]")
+                items.append(self._doc_item(doc, c))
+            for r in self.store.select(query("items_grounded_in"), {"doc": URIRef(doc.iri)}):
+                item = self.catalog.items.get(str(r["item"]))
+                if item:
+                    items.append(self._item(item))
+                    lines.append(f"• {KIND_VI.get(item.kind, 'mục')} {item.number}: {item.text} {self._cite(item)}")
+        return Answer(pq.question, "\n".join(lines), len(items), tuple(items), pq.intent)
+
+    def _answer_unknown_document(self, pq: ParsedQuestion) -> Answer:
+        name = pq.unknown_document or "văn bản này"
+        return self._empty(pq, f"Không tìm thấy {name} trong các kế hoạch đã nạp.", 0)
+
+    def _answer_plan_documents(self, pq: ParsedQuestion) -> Answer:
+        plans = [d for d in self.catalog.documents.values() if d.is_plan and
+                 (not pq.province or d.province == pq.province)]
+        items, lines = [], []
+        for doc in self.catalog.documents.values():
+            if doc.is_plan:
+                continue
+            cites = [c for c in doc.citations if any(c["plan"] == p.iri for p in plans)]
+            if not cites:
+                continue
+            if pq.doc_type_asked and doc.type_label != pq.doc_type_asked:
+                continue
+            if pq.issuer_asked and doc.issuer != pq.issuer_asked:
+                continue
+            items.append(self._doc_item(doc, cites[0]))
+            lines.append(f"• {self._doc_label(doc)} — “{cites[0]['quote'].strip()[:160]}” "
+                         f"[{cites[0]['file']}, dòng {cites[0]['line']}]")
+        where = f" của {pq.province}" if pq.province else ""
+        if not items:
+            return self._empty(pq, f"Kế hoạch{where} không viện dẫn văn bản nào như câu hỏi nêu.", 0)
+        head = f"Kế hoạch{where} viện dẫn {len(items)} văn bản" + \
+            (f" loại {pq.doc_type_asked}" if pq.doc_type_asked else "") + ":"
+        return Answer(pq.question, "\n".join([head] + lines), len(items), tuple(items), pq.intent)
+
+    # ------------------------------------------------------------------ deadlines
+    def _due_between(self, start: str, end: str) -> set[str]:
+        rows = self.store.select(query("items_due_between"), {
+            "from": Literal(start, datatype=XSD.date), "to": Literal(end, datatype=XSD.date)})
+        return {str(r["item"]) for r in rows}
+
+    def _answer_deadline_items(self, pq: ParsedQuestion) -> Answer:
+        kind, a, b = pq.deadline
+        found: set[str] = set()
+        if kind == "range":
+            found = self._due_between(a, b)
+        elif kind == "before":
+            found = self._due_between("1900-01-01", b)
+        elif kind == "quarter":
+            q = int(a)
+            years = [int(b)] if b else sorted({int(i.end[:4]) for i in self.catalog.items.values() if i.end})
+            import calendar
+            for y in years:
+                first = 3 * (q - 1) + 1
+                found |= self._due_between(f"{y}-{first:02d}-01",
+                                           f"{y}-{first + 2:02d}-{calendar.monthrange(y, first + 2)[1]:02d}")
+            found = {i for i in found if self.catalog.items[i].deadline_kind in ("quarter", "month", "date", "before")}
+        elif kind == "continuous":
+            for dk in ("continuous",):
+                rows = self.store.select(query("items_with_deadline_kind"), {"deadlineKind": Literal(dk)})
+                found |= {str(r["item"]) for r in rows}
+            found |= {i.iri for i in self.catalog.items.values() if i.deadline and "thuong xuyen" in fold(i.deadline)}
+        agents = set(self._agents_for(pq)) if pq.agencies else None
+        items = []
+        for iri in found:
+            item = self.catalog.items.get(iri)
+            if item is None or not self._kind_ok(item, pq.kinds):
+                continue
+            if pq.province and item.province != pq.province:
+                continue
+            if agents is not None:
+                rs = {a.role for a in self.catalog.assignments.get(iri, ()) if a.agent in agents}
+                if not rs or (pq.roles and not rs & set(pq.roles)):
+                    continue
+            items.append(item)
+        items.sort(key=lambda i: (i.province or "", i.file, i.line))
+        phrase = pq.deadline_phrase or ""
+        where = f" của {pq.province}" if pq.province else ""
+        if not items:
+            return self._empty(pq, f"Không có {_plural(pq.kinds)} nào{where} có thời hạn {phrase}.", 0)
+        lines = [f"{len(items)} {_plural(pq.kinds)}{where} có thời hạn khớp “{phrase}”:"]
+        for i in items[:MAX_LISTED]:
+            lines.append(f"• {i.province}: {i.number}. {i.text} — hạn: {i.deadline} {self._cite(i)}")
+        return Answer(pq.question, "\n".join(lines), len(items), tuple(self._item(i) for i in items), pq.intent)
+
+    # ------------------------------------------------------------------ comparison
+    def _answer_compare(self, pq: ParsedQuestion) -> Answer:
+        hits = self._search(pq, kinds=("indicator", "sub_item"), province=pq.province, k=5)
+        if not hits:
+            return self._empty(pq, "Không tìm thấy chỉ tiêu nào để so sánh.")
+        best = self.catalog.items[hits[0][0]]
+        members: list[CatalogItem] = []
+        if best.concept:
+            rows = self.store.select(query("concept_members"), {"concept": URIRef(best.concept)})
+            members = [self.catalog.items[str(r["item"])] for r in rows if str(r["item"]) in self.catalog.items]
+        if len(members) < 2:
+            members = [best]
+        members.sort(key=lambda i: (i.province or "", i.line))
+        lines = [f"So sánh chỉ tiêu “{best.text}” giữa {len({m.province for m in members})} tỉnh:"]
+        for m in members:
+            target = m.target or "không ghi giá trị"
+            lines.append(f"• {m.province}: {m.text} — mục tiêu: {target} {self._cite(m)}")
+        if pq.superlative:
+            numeric = [m for m in members if m.target_value is not None]
+            if numeric:
+                pick = max if pq.superlative == "max" else min
+                value = pick(m.target_value for m in numeric)
+                winners = [m for m in numeric if m.target_value == value]
+                word = "cao nhất" if pq.superlative == "max" else "thấp nhất"
+                shown = f"{value:g}".replace(".", ",")
+                lines.insert(0, f"{', '.join(w.province for w in winners)} đặt mức {word}: "
+                                f"{winners[0].target} ({shown}{winners[0].target_unit or ''}).")
+        if len(members) == 1:
+            lines.append("Chưa thấy tỉnh khác có chỉ tiêu cùng nội dung.")
+        return Answer(pq.question, "\n".join(lines), len(members), tuple(self._item(m) for m in members), pq.intent)
+
+    # ------------------------------------------------------------------ baselines
+    def _answer_baseline(self, pq: ParsedQuestion) -> Answer:
+        hits = self._search(pq, kinds=("indicator", "sub_item", "task"), province=pq.province, k=40)
+        with_base = [(i, s) for i, s in hits if self.catalog.items[i].baselines]
+        if not with_base:
+            return self._empty(pq, "Không tìm thấy số liệu năm trước cho nội dung hỏi.")
+        item = self.catalog.items[with_base[0][0]]
+        bases = "; ".join(b["raw"] for b in item.baselines)
+        text = (f"{KIND_VI.get(item.kind, 'Mục').capitalize()} {item.number} ({item.province}) “{item.text}” — "
+                f"kết quả năm trước: {bases} {self._cite(item)}.")
+        return Answer(pq.question, text, len(item.baselines), (self._item(item),), pq.intent)
+
+    # ------------------------------------------------------------------ teams
+    def _answer_team(self, pq: ParsedQuestion) -> Answer:
+        teams = [i for i in self.catalog.items.values() if i.kind == "team"
+                 and (not pq.province or i.province == pq.province)
+                 and (not pq.team_number or i.number == pq.team_number)]
+        if not teams:
+            return self._empty(pq, "Không tìm thấy đoàn kiểm tra như câu hỏi nêu.", 0)
+        roles = [r for r in pq.roles if r in TEAM_ROLES] or list(TEAM_ROLES)
+        out, lines = [], []
+        for team in teams:
+            rows = [(a, r) for a, r in self._agents_of_item(team.iri) if r in roles]
+            by_role: "OrderedDict[str, list[str]]" = OrderedDict()
+            for agent_iri, role in sorted(rows, key=lambda x: TEAM_ROLES.index(x[1])):
+                agent = self.catalog.agents.get(agent_iri)
+                label = agent.label if agent else agent_iri
+                by_role.setdefault(role_label(role), []).append(label)
+                out.append(AnswerItem(kind="agency", label=label, province=team.province, roles=(role_label(role),),
+                                      source=Source(team.file, team.line, team.quote)))
+            parts = "; ".join(f"{r}: {', '.join(n)}" for r, n in by_role.items()) or "không có"
+            lines.append(f"{team.text} ({team.province}) — {parts} {self._cite(team)}.")
+        return Answer(pq.question, "\n".join(lines), len(out), tuple(out), pq.intent)
+
+    # ------------------------------------------------------------------ not in the graph / fallback
+    def _answer_unknown_agency(self, pq: ParsedQuestion) -> Answer:
+        return self._empty(pq, f"Không tìm thấy cơ quan “{pq.unknown_agency}” trong các kế hoạch đã nạp, "
+                               f"nên không có {_plural(pq.kinds)} nào được giao cho cơ quan này.", 0)
+
+    def _answer_search(self, pq: ParsedQuestion) -> Answer:
+        if pq.unknown_document:
+            return self._answer_unknown_document(pq)
+        hits = self._search(pq, kinds=pq.kinds or None, province=pq.province, k=5)
+        if not hits:
+            return self._empty(pq, "Không tìm thấy nội dung nào khớp với câu hỏi trong các kế hoạch đã nạp.")
+        items = [self._item(self.catalog.items[i], score=round(s, 3)) for i, s in hits]
+        lines = ["Không nhận ra dạng câu hỏi; đây là các mục gần nhất với nội dung hỏi (kết quả tìm kiếm, "
+                 "không phải câu trả lời chính xác):"]
+        for it in items:
+            lines.append(f"• {it.province}: {it.number}. {it.label} [{it.source.document}, dòng {it.source.line}]")
+        return Answer(pq.question, "\n".join(lines), None, tuple(items), pq.intent)

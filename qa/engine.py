@@ -1,0 +1,89 @@
+"""`QAEngine.ask(question) -> dict`: the whole question-answering path, warm.
+
+It loads the catalog and the retrieval index once, (re)builds the shared indicator
+concepts when the ingested documents changed, and never lets an exception reach the
+caller: any input string gets an answer object.
+"""
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import logging
+import os
+import sys
+
+from rdflib import Literal
+
+from kg.queries import query
+from kg.service import KnowledgeGraph
+from kg.store import StoreError
+from ontology.namespaces import DTI
+
+from .answerer import Answerer
+from .catalog import Catalog
+from .concepts import CONCEPT_GRAPH, concept_graph, link_concepts
+from .embedder import Embedder, embedder_from_config
+from .normalize import clean_question
+from .parser import QuestionParser
+from .retriever import DEFAULT_WEIGHT, HybridRetriever
+
+log = logging.getLogger(__name__)
+RETRIEVAL_MODES = ("hybrid", "bm25", "dense")
+
+
+class QAEngine:
+    def __init__(self, kg: KnowledgeGraph, embedder: Embedder | None = None, weight: float | None = None,
+                 mode: str | None = None):
+        mode = mode or os.environ.get("DTIKG_RETRIEVAL", "hybrid")
+        if mode not in RETRIEVAL_MODES:
+            raise ValueError(f"retrieval mode must be one of {RETRIEVAL_MODES}, got {mode!r}")
+        self.kg = kg
+        self.mode = mode
+        self.weight = float(os.environ.get("DTIKG_BM25_WEIGHT", DEFAULT_WEIGHT)) if weight is None else weight
+        self.embedder = embedder if embedder is not None else embedder_from_config()
+        self.refresh()
+
+    def generation(self) -> str:
+        rows = self.kg.store.select(query("stats_documents"))
+        digest = hashlib.sha256()
+        for r in sorted(rows, key=lambda r: str(r["file"])):
+            digest.update(f"{r['file']}:{r['hash']};".encode())
+        digest.update(f"{self.embedder.name}".encode())
+        return digest.hexdigest()
+
+    def refresh(self) -> None:
+        """Reload the catalog and index; relink concepts when the documents changed."""
+        catalog = Catalog(self.kg.store)
+        index_dir = self.kg.dir / "index"
+        with contextlib.redirect_stdout(sys.stderr):
+            retriever = HybridRetriever(catalog, self.embedder, index_dir, self.weight)
+        generation = Literal(self.generation())
+        current = False
+        try:
+            current = self.kg.store.ask("ASK { ?g ?p ?h }", {"g": CONCEPT_GRAPH, "p": DTI.contentHash,
+                                                           "h": generation})
+        except StoreError:
+            pass
+        if not current and not getattr(self.kg.store, "read_only", False):
+            groups = link_concepts(catalog, retriever)
+            graph = concept_graph(catalog, groups)
+            graph.add((CONCEPT_GRAPH, DTI.contentHash, generation))
+            self.kg.store.replace_graph(str(CONCEPT_GRAPH), graph)
+            catalog = Catalog(self.kg.store)
+            with contextlib.redirect_stdout(sys.stderr):
+                retriever = HybridRetriever(catalog, self.embedder, index_dir, self.weight)
+        self.catalog = catalog
+        self.retriever = retriever
+        self.parser = QuestionParser(catalog)
+        self.answerer = Answerer(self.kg.store, catalog, retriever, self.mode)
+
+    def ask(self, question: object) -> dict:
+        text = clean_question(question)
+        try:
+            parsed = self.parser.parse(text)
+            return self.answerer.answer(parsed).to_json()
+        except Exception:  # the contract: any input gets an answer object, never a trace
+            log.exception("failed to answer %r", text[:200])
+            return {"question": text, "answer": "Xin lỗi, hệ thống gặp lỗi khi trả lời câu hỏi này. "
+                                                "Vui lòng diễn đạt lại hoặc thử lại sau.",
+                    "count": None, "items": [], "intent": "error"}
