@@ -41,6 +41,16 @@ def vn_date(iso: str | None) -> str | None:
     return f"{d.day:02d}/{d.month}/{d.year}"
 
 
+def _role_text(roles: tuple[str, ...]) -> str:
+    if not roles or len(roles) >= 5:
+        return "có trách nhiệm với"
+    if set(roles) == {"lead", "monitor_lead", "aggregate"}:
+        return "chủ trì (kể cả chủ trì theo dõi, chủ trì tổng hợp)"
+    if set(roles) == {"monitor", "monitor_lead"}:
+        return "theo dõi"
+    return ", ".join(dict.fromkeys(role_label(r) for r in roles))
+
+
 def _plural(kinds: tuple[str, ...]) -> str:
     if kinds and set(kinds) <= {"indicator", "sub_item"}:
         return "chỉ tiêu"
@@ -177,8 +187,7 @@ class Answerer:
         agents, direct, via = self._collect_agency_items(pq)
         name = pq.agencies[0].label if pq.agencies else "Cơ quan"
         where = f" ở {pq.province}" if pq.province else ""
-        role_text = ", ".join(dict.fromkeys(role_label(r) for r in pq.roles)) if pq.roles and \
-            len(pq.roles) < 5 else "có trách nhiệm với"
+        role_text = _role_text(pq.roles)
         noun = _plural(pq.kinds)
         if not agents:
             return self._empty(pq, f"Không tìm thấy {name}{where} trong các kế hoạch đã nạp.", 0)
@@ -518,7 +527,9 @@ class Answerer:
     def _answer_search(self, pq: ParsedQuestion) -> Answer:
         if pq.unknown_document:
             return self._answer_unknown_document(pq)
-        hits = self._search(pq, kinds=pq.kinds or None, province=pq.province, k=5)
+        text = pq.topic or pq.question
+        hits = self._search(pq, kinds=pq.kinds or None, province=pq.province, k=5) \
+            if self.retriever.overlaps(text) else []
         if not hits:
             return self._empty(pq, "Không tìm thấy nội dung nào khớp với câu hỏi trong các kế hoạch đã nạp.")
         items = [self._item(self.catalog.items[i], score=round(s, 3)) for i, s in hits]

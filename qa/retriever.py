@@ -115,8 +115,18 @@ class HybridRetriever:
         self.vectors = None
         if embedder is not None and self.texts:
             self.vectors = VectorCache(index_dir / "vectors.npz", embedder).get(self.texts)
+        self.vocabulary = {t for doc in tokens for t in doc} if self.texts else set()
         self._kinds = np.array([catalog.items[i].kind for i in self.iris])
         self._provinces = np.array([catalog.items[i].province or "" for i in self.iris])
+
+    def overlaps(self, query: str) -> bool:
+        """True when the query shares real content with the indexed texts: a syllable pair,
+        or two distinct syllables of three letters or more. Guards the search fallback
+        against returning 'nearest' items for text that matches nothing."""
+        tokens = bm25_tokens(expand_abbreviations(query), with_segmentation=False)
+        pairs = [t for t in tokens if "_" in t and t in self.vocabulary]
+        words = {t for t in tokens if "_" not in t and len(t) >= 3 and t in self.vocabulary}
+        return bool(pairs) or len(words) >= 2
 
     def vector_of(self, iri: str) -> np.ndarray | None:
         if self.vectors is None:

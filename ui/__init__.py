@@ -1,0 +1,1 @@
+"""User interfaces: the `dtikg` command line and the Gradio web app."""
