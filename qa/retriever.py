@@ -101,6 +101,7 @@ class HybridRetriever:
         if not 0.0 <= weight <= 1.0:
             raise ValueError(f"weight must be within [0, 1], got {weight!r}")
         import bm25s
+        logging.getLogger("bm25s").setLevel(logging.WARNING)  # bm25s sets DEBUG on import
         self.catalog = catalog
         self.embedder = embedder
         self.weight = weight

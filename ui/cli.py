@@ -169,7 +169,6 @@ def main(argv: list[str] | None = None) -> int:
                         format="%(levelname)s %(name)s: %(message)s")
     if not args.verbose:
         logging.getLogger("qa.engine").setLevel(logging.CRITICAL)
-        logging.getLogger("bm25s").setLevel(logging.WARNING)
     try:
         return args.func(args)
     except DtikgError as exc:
