@@ -69,4 +69,43 @@ def shared_qa() -> Path:
         pytest.skip("../shared/qa is not available")
     return path
 
+
+
+def _free_port() -> int:
+    import socket
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def sparql_endpoint(tmp_path_factory):
+    """A real `oxigraph serve` SPARQL 1.1 endpoint on loopback (union default graph)."""
+    import shutil
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+    exe = shutil.which("oxigraph") or str(Path(sys.executable).with_name("oxigraph"))
+    if not Path(exe).exists():
+        pytest.fail("the `oxigraph` server (PyPI package oxigraph) is not installed")
+    port = _free_port()
+    location = tmp_path_factory.mktemp("oxigraph-serve")
+    proc = subprocess.Popen([exe, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}",
+                             "--union-default-graph"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        try:
+            urllib.request.urlopen(url + "/query?query=ASK%7B%7D", timeout=1).read()
+            break
+        except OSError:
+            time.sleep(0.2)
+    else:
+        proc.kill()
+        pytest.fail("oxigraph serve did not start")
+    yield url + "/query"
+    proc.terminate()
+    proc.wait(timeout=10)
+
 # --- web app fixtures (ui) below this line -----------------------------------------------

@@ -12,7 +12,7 @@ from functools import lru_cache
 from ontology import codelists
 
 from .records import AgencyMention
-from .text import fold, fold_key, squash
+from .text import fold, fold_key, nfc, squash
 
 # Role-holder titles that precede an agency ("Giám đốc Sở Y tế").
 _HOLDER = re.compile(
@@ -148,6 +148,7 @@ class AgencyResolver:
 
     def resolve(self, raw: str) -> AgencyMention | None:
         """One agency or group name (no list) → its mention, or None if it is no agency."""
+        raw = nfc(raw)
         text = squash(raw).strip(" -–•+;,.:")
         if not text:
             return None
@@ -176,7 +177,7 @@ class AgencyResolver:
                     national=atype.category == "national",
                 )
         if _is_group(text):
-            return AgencyMention(name=text, raw=raw.strip(), is_group=True, covers=_group_covers(text),
+            return AgencyMention(name=text[:1].upper() + text[1:], raw=raw.strip(), is_group=True, covers=_group_covers(text),
                                  holder=holder, note=note)
         folded = fold(text)
         category = "district" if re.match(r"^(ubnd|uy ban nhan dan) (huyen|thi xa|thanh pho)\b", folded) \
@@ -187,7 +188,7 @@ class AgencyResolver:
 
     def split(self, cell: str) -> list[AgencyMention]:
         """An agency cell → mentions, split at ';', ',', 'và' and bullets, names with commas kept."""
-        cell = squash(cell.replace("\n", " "))
+        cell = squash(nfc(cell).replace("\n", " "))
         if not cell:
             return []
         # Protect parenthetical notes: they may contain commas.

@@ -89,6 +89,7 @@ class GraphBuilder:
         g.bind("eli", ELI)
         self.doc = doc
         self.g = g
+        self.labels: dict[URIRef, str] = {}
         self.file = doc.file
         self.province = doc.plan.province
         self.prov_iri = province_iri(self.province)
@@ -189,7 +190,10 @@ class GraphBuilder:
         g.add((iri, RDF.type, DTI.AgencyGroup if mention.is_group else DTI.Agency))
         if not mention.is_group:
             g.add((iri, RDF.type, ORG.Organization))
-        g.add((iri, SKOS.prefLabel, Literal(mention.name, lang="vi")))
+        label = self.labels.setdefault(iri, mention.name)  # one prefLabel; other spellings are altLabels
+        g.add((iri, SKOS.prefLabel, Literal(label, lang="vi")))
+        if mention.name != label:
+            g.add((iri, SKOS.altLabel, Literal(mention.name, lang="vi")))
         raw = re.sub(r"\s*\([^)]*\)", "", mention.raw).strip(" -;,.")
         if raw and fold(raw) != fold(mention.name) and len(raw) < 120:
             g.add((iri, SKOS.altLabel, Literal(raw, lang="vi")))

@@ -1,0 +1,72 @@
+"""Bytes to text: encodings, NFC, control characters, empty and binary input."""
+from __future__ import annotations
+
+import unicodedata
+
+import pytest
+
+from ingest.errors import IngestError
+from ingest.text import decode_bytes, fold, fold_key, split_lines
+
+TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
+
+
+def windows_1258(text: str) -> bytes:
+    """Encode like Windows-1258: base letters precomposed (â, ơ, ư…), tones as combining marks."""
+    out = []
+    for ch in text:
+        parts = unicodedata.normalize("NFD", ch)
+        base = unicodedata.normalize("NFC", "".join(c for c in parts if c not in TONES))
+        out.append(base + "".join(c for c in parts if c in TONES))
+    return "".join(out).encode("cp1258")
+
+
+SAMPLE = "Tỷ lệ dân số có hồ sơ sức khỏe điện tử trên 80%.\nGiám đốc Sở Y tế"
+
+
+@pytest.mark.parametrize("encode", [
+    lambda s: s.encode("utf-8"),
+    lambda s: b"\xef\xbb\xbf" + s.encode("utf-8"),
+    lambda s: s.encode("utf-16"),
+    lambda s: s.encode("utf-16-le"),
+    lambda s: s.replace("\n", "\r\n").encode("utf-8"),
+    lambda s: unicodedata.normalize("NFD", s).encode("utf-8"),
+    # Windows-1258 writes tones as combining marks: encode the decomposed text.
+    windows_1258,
+], ids=["utf8", "utf8-bom", "utf16-bom", "utf16le-no-bom", "crlf", "nfd", "windows-1258"])
+def test_decode_gives_the_same_nfc_text(encode):
+    assert decode_bytes(encode(SAMPLE), "x.txt") == SAMPLE
+
+
+@pytest.mark.parametrize("data,code", [
+    (b"", "I001"), (b"   \n\t\n", "I001"),
+    (b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4, "I002"),
+    (bytes(range(0, 32)) * 100, "I002"),
+])
+def test_empty_or_binary_input_is_refused_in_vietnamese(data, code):
+    with pytest.raises(IngestError) as err:
+        decode_bytes(data, "bad.txt")
+    assert err.value.code == code
+    assert "Tệp bad.txt" in err.value.message
+
+
+def test_control_and_zero_width_characters_are_removed():
+    lines = split_lines("Sở\u200b Y\x07 tế\tA")
+    assert lines == ["Sở Y tế\tA"]
+
+
+@pytest.mark.parametrize("text", [
+    "Sở Lao động - Thương binh và Xã hội",
+    unicodedata.normalize("NFD", "Sở Lao động - Thương binh và Xã hội"),
+    "So Lao dong - Thuong binh va Xa hoi",
+])
+def test_fold_is_the_same_for_nfc_nfd_and_unaccented(text):
+    assert fold(text) == "so lao dong - thuong binh va xa hoi"
+
+
+@pytest.mark.parametrize("variant", [
+    "Sở Lao động - Thương binh và Xã hội", "Sở Lao động Thương binh và Xã hội",
+    "Sở Lao động, Thương binh và Xã hội", "Sở Lao động và Thương binh xã hội",
+])
+def test_spelling_key_unifies_variants(variant):
+    assert fold_key(variant) == "solaodongthuongbinhxahoi"
