@@ -191,6 +191,10 @@ class Answerer:
         noun = _plural(pq.kinds)
         if not agents:
             return self._empty(pq, f"Không tìm thấy {name}{where} trong các kế hoạch đã nạp.", 0)
+        order = lambda iri: (self.catalog.items[iri].province or "", self.catalog.items[iri].file,  # noqa: E731
+                             self.catalog.items[iri].line)
+        direct = OrderedDict(sorted(direct.items(), key=lambda kv: order(kv[0])))
+        via = OrderedDict(sorted(via.items(), key=lambda kv: order(kv[0])))
         items = [self._item(self.catalog.items[i], [role_label(r) for r in sorted(rs)]) for i, rs in direct.items()]
         via_items = [self._item(self.catalog.items[i], [role_label(r) for r in sorted(rs)], via_group=True)
                      for i, (rs, _g) in via.items()]
@@ -316,7 +320,8 @@ class Answerer:
             return Answer(pq.question, f"{names}: không có {_plural(pq.kinds)} nào trong các kế hoạch đã nạp "
                                        f"dẫn chiếu văn bản này.", 0,
                           tuple(self._doc_item(d) for d in docs), pq.intent)
-        items = [self._item(i) for i in found.values()]
+        ordered = sorted(found.values(), key=lambda i: (i.province or "", i.file, i.line))
+        items = [self._item(i) for i in ordered]
         lines = [f"{names} liên quan đến {len(items)} {_plural(pq.kinds)}:"]
         for it in items[:MAX_LISTED]:
             lines.append(f"• {it.province}: {it.number}. {it.label} [{it.source.document}, dòng {it.source.line}]")

@@ -11,6 +11,7 @@ import hashlib
 import logging
 import os
 import sys
+import threading
 
 from rdflib import Literal
 
@@ -23,7 +24,7 @@ from .answerer import Answerer
 from .catalog import Catalog
 from .concepts import CONCEPT_GRAPH, concept_graph, link_concepts
 from .embedder import Embedder, embedder_from_config
-from .normalize import clean_question
+from .normalize import clean_question, segment
 from .parser import QuestionParser
 from .retriever import DEFAULT_WEIGHT, HybridRetriever
 
@@ -41,7 +42,11 @@ class QAEngine:
         self.mode = mode
         self.weight = float(os.environ.get("DTIKG_BM25_WEIGHT", DEFAULT_WEIGHT)) if weight is None else weight
         self.embedder = embedder if embedder is not None else embedder_from_config()
+        # underthesea takes ~2 s to import; load it while the catalog and index load.
+        self._warm = threading.Thread(target=segment, args=("khởi động",), daemon=True, name="segmenter-warmup")
+        self._warm.start()
         self.refresh()
+        self._warm.join()
 
     def generation(self) -> str:
         rows = self.kg.store.select(query("stats_documents"))

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
 
 from ingest.text import fold
@@ -41,18 +42,20 @@ def syllables(text: str) -> list[str]:
 
 
 _segmenter = None
+_segmenter_lock = threading.Lock()  # underthesea loads its model lazily and is not thread-safe
 
 
 def segment(text: str) -> list[str]:
     """underthesea word segmentation (compound words joined by '_'), loaded on first use."""
     global _segmenter
-    if _segmenter is None:
-        try:
-            from underthesea import word_tokenize
-        except ImportError as exc:  # pragma: no cover - dependency of the project
-            raise ImportError("Cần cài underthesea: pip install underthesea") from exc
-        _segmenter = word_tokenize
-    return [w.replace(" ", "_") for w in _segmenter(text)]
+    with _segmenter_lock:
+        if _segmenter is None:
+            try:
+                from underthesea import word_tokenize
+            except ImportError as exc:  # pragma: no cover - dependency of the project
+                raise ImportError("Cần cài underthesea: pip install underthesea") from exc
+            _segmenter = word_tokenize
+        return [w.replace(" ", "_") for w in _segmenter(text)]
 
 
 def bm25_tokens(text: str, with_segmentation: bool | None = None) -> list[str]:
