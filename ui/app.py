@@ -1,0 +1,493 @@
+"""The Gradio web app: questions and answers, the answer's graph and a responsibility heat
+map, the ingested documents with upload, and read-only SPARQL.
+
+`serve()` is what `dtikg serve` runs. `create_app()` gives the FastAPI app (Gradio mounted
+at `/` plus the source viewer `/tai-lieu/{file}?dong=N`) for tests and other servers.
+Safe by default: loopback only unless a password is set, no share links, no files served
+but the app's own, uploads limited in size, a small queue for a two-core machine.
+"""
+from __future__ import annotations
+
+import ipaddress
+import logging
+import os
+import secrets
+import shutil
+import socket
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # the machine is offline; send nothing
+
+from fastapi import FastAPI, Request  # noqa: E402  (route annotations are resolved from module globals)
+from fastapi.responses import HTMLResponse  # noqa: E402
+
+from ingest.errors import DtikgError  # noqa: E402
+from ingest.records import ItemKind  # noqa: E402
+
+from . import tables  # noqa: E402
+from .documents import DocumentLibrary, UploadRejected, not_found_page, safe_document_name  # noqa: E402
+from .graphs import ALL_SCOPE, answer_figure, matrix_figure, matrix_roles, matrix_scopes  # noqa: E402
+
+log = logging.getLogger(__name__)
+
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+SPARQL_TIMEOUT = (1, 30, 10)  # min, max, default seconds
+SPARQL_ROWS = (10, 5000, 500)  # min, max, default rows
+QUEUE_MAX_SIZE = 16
+EXPORT_TTL_SECONDS = 15 * 60
+LOOPBACK_NAMES = ("localhost", "ip6-localhost")
+
+EXAMPLE_QUESTIONS = (
+    "Sở Y tế chủ trì những chỉ tiêu nào?",
+    "Ở Khánh Hòa, Sở Nội vụ chủ trì thực hiện những chỉ tiêu nào?",
+    "Những chỉ tiêu nào của Thanh Hóa phải hoàn thành trong Quý I?",
+    "Quyết định 922/QĐ-BTTTT được viện dẫn bởi những tỉnh nào?",
+    "Đoàn kiểm tra số 1 ở Thanh Hóa do cơ quan nào làm trưởng đoàn?",
+    "Tỉnh nào đặt chỉ tiêu hồ sơ sức khỏe điện tử cao nhất?",
+)
+
+SPARQL_PREFIXES = "PREFIX dti: <https://dtikg.vn/ontology#>\nPREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n"
+SPARQL_EXAMPLE_LABELS = ("Số chỉ tiêu theo tỉnh", "20 mục của Ninh Bình", "Số bộ ba (triple) theo đồ thị con",
+                         "ASK: đồ thị có dữ liệu không?")
+SPARQL_EXAMPLES = (
+    SPARQL_PREFIXES + "SELECT ?tinh (COUNT(?muc) AS ?so_muc) WHERE {\n  ?muc dti:kind \"indicator\" ; "
+    "dti:province/skos:prefLabel ?tinh .\n} GROUP BY ?tinh ORDER BY DESC(?so_muc)",
+    SPARQL_PREFIXES + "SELECT ?so ?noi_dung WHERE {\n  ?muc dti:itemNumber ?so ; dti:text ?noi_dung ; "
+    "dti:province/skos:prefLabel \"Ninh Bình\"@vi .\n} LIMIT 20",
+    "SELECT ?g (COUNT(*) AS ?so_bo_ba) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g",
+    "ASK { ?s ?p ?o }",
+)
+
+CSS = """
+.dtikg-answer{white-space:pre-wrap;line-height:1.55;padding:.75rem 1rem;border:1px solid var(--border-color-primary);
+  border-radius:var(--radius-md);background:var(--background-fill-secondary)}
+.dtikg-table-wrap{overflow-x:auto;max-height:70vh;overflow-y:auto}
+.dtikg-table{border-collapse:collapse;width:100%;font-size:.9rem}
+.dtikg-table th,.dtikg-table td{border:1px solid var(--border-color-primary);padding:.35rem .5rem;vertical-align:top;text-align:left}
+.dtikg-table thead th{position:sticky;top:0;background:var(--background-fill-secondary);z-index:1}
+.dtikg-num{font-weight:600}
+.dtikg-kind,.dtikg-group{color:var(--body-text-color-subdued);font-size:.8rem}
+.dtikg-sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
+.dtikg-table a:focus,.dtikg-answer a:focus{outline:2px solid var(--color-accent);outline-offset:1px}
+.dtikg-frame *{font-family:"Source Sans Pro",ui-sans-serif,system-ui,sans-serif!important}
+"""
+SET_LANGUAGE_JS = "() => { document.documentElement.lang = 'vi'; }"
+# Gradio's bundled monospace font lacks Vietnamese marks; system fonts that have them come first.
+MONO_FONTS = ("Menlo", "Consolas", "Liberation Mono", "DejaVu Sans Mono", "monospace")
+
+
+class WebApp:
+    """The state behind the pages: graph, QA engine, document library, and one lock so that
+    an ingest and the engine refresh after it never interleave with a question."""
+
+    def __init__(self, kg, engine, data_dir: str | Path | None = None, max_upload_bytes: int = MAX_UPLOAD_BYTES):
+        if max_upload_bytes <= 0:
+            raise ValueError(f"max_upload_bytes must be positive, got {max_upload_bytes!r}")
+        from kg.service import DATA_DIR
+        self.kg = kg
+        self.engine = engine
+        self.max_upload_bytes = max_upload_bytes
+        self.library = DocumentLibrary(kg, data_dir or DATA_DIR)
+        self.lock = threading.RLock()
+        self.export_dir = Path(tempfile.mkdtemp(prefix="dtikg-web-"))
+
+    def close(self) -> None:
+        shutil.rmtree(self.export_dir, ignore_errors=True)
+
+    # ------------------------------------------------------------------ Hỏi đáp
+    def ask(self, question: str) -> dict:
+        """The contract's answer object (the `/ask` API endpoint)."""
+        with self.lock:
+            return self.engine.ask(question if isinstance(question, str) else "")
+
+    def render_answer(self, answer: dict | None):
+        """Everything the page shows for a new answer; the filters start from 'all'."""
+        import gradio as gr
+        answer = answer if isinstance(answer, dict) else None
+        rows = tables.answer_rows(answer)
+        shown, summary, xlsx, csv_path = self._table(answer, rows)
+        return (tables.answer_html(answer),
+                gr.Dropdown(choices=tables.province_choices(rows), value=tables.ALL_PROVINCES),
+                gr.Dropdown(choices=tables.role_choices(rows), value=tables.ALL_ROLES),
+                gr.Checkbox(value=True), summary, shown, xlsx, csv_path, answer_figure(answer))
+
+    def filter_answer(self, answer: dict | None, province: str | None, role: str | None,
+                      include_group: bool = True):
+        """The results table, its summary and the downloads for one province and role."""
+        answer = answer if isinstance(answer, dict) else None
+        rows = tables.filter_rows(tables.answer_rows(answer), province, role, bool(include_group))
+        shown, summary, xlsx, csv_path = self._table(answer, rows, total=len((answer or {}).get("items") or []))
+        return summary, shown, xlsx, csv_path
+
+    def _table(self, answer: dict | None, rows: list[dict], total: int | None = None):
+        if answer is None:
+            return "<p class='dtikg-empty'>Chưa có kết quả.</p>", "", None, None
+        total = len(rows) if total is None else total
+        xlsx, csv_path = self._exports(rows, answer)
+        return tables.rows_html(rows), tables.summary_text(len(rows), total), xlsx, csv_path
+
+    def _exports(self, rows: list[dict], answer: dict) -> tuple[str, str]:
+        self._prune_exports()
+        folder = Path(tempfile.mkdtemp(dir=self.export_dir))
+        xlsx = tables.write_xlsx(rows, folder / "ket-qua-hoi-dap.xlsx", str(answer.get("question") or ""),
+                                 str(answer.get("answer") or ""))
+        csv_path = tables.write_csv(rows, folder / "ket-qua-hoi-dap.csv")
+        return str(xlsx), str(csv_path)
+
+    def _prune_exports(self) -> None:
+        limit = time.time() - EXPORT_TTL_SECONDS
+        for folder in self.export_dir.iterdir():
+            try:
+                if folder.stat().st_mtime < limit:
+                    shutil.rmtree(folder, ignore_errors=True)
+            except OSError:
+                pass
+
+    # ------------------------------------------------------------------ Đồ thị
+    def matrix(self, scope: str | None, role: str | None):
+        return matrix_figure(self.engine.catalog, scope or ALL_SCOPE, role or "chủ trì")
+
+    def matrix_scope_update(self):
+        import gradio as gr
+        return gr.Dropdown(choices=matrix_scopes(self.engine.catalog))
+
+    # ------------------------------------------------------------------ Văn bản
+    def documents(self) -> list[list]:
+        """The ingested documents with their counts (the `/danh_sach_van_ban` endpoint)."""
+        return tables.documents_rows(self.kg.stats())
+
+    def document_title(self, file: str) -> str:
+        plan = self.engine.catalog.plan_of_file(file)
+        if plan is not None and plan.label:
+            return plan.label
+        for d in self.kg.stats()["documents"]:
+            if d["file"] == file and d.get("province"):
+                return f"Kế hoạch của tỉnh {d['province']} ({file})"
+        return file
+
+    def upload(self, file, progress=None) -> tuple[str, list[list]]:
+        """Check, save and ingest one uploaded plan; a rejected file changes nothing."""
+        def step(fraction: float, text: str) -> None:
+            if progress is not None:
+                progress(fraction, desc=text)
+
+        step(0.05, "Đang kiểm tra tệp")
+        try:
+            message = self._ingest_upload(file, step)
+        except DtikgError as exc:
+            message = f"✗ Không nạp được tệp: {exc.message} Dữ liệu hiện có không thay đổi."
+        except Exception:  # never a trace for users
+            log.exception("upload failed")
+            message = "✗ Không nạp được tệp do lỗi không mong đợi. Dữ liệu hiện có không thay đổi."
+        return message, self.documents()
+
+    def _ingest_upload(self, file, step) -> str:
+        if not file:
+            raise UploadRejected("W007", "Chưa chọn tệp nào.")
+        path = Path(file if isinstance(file, (str, Path)) else getattr(file, "name", ""))
+        name = safe_document_name(path.name)
+        if self.library.is_bundled(name):
+            raise UploadRejected("W004", f"Tên tệp {name} trùng với một văn bản có sẵn; hãy đổi tên tệp rồi tải lên lại.")
+        try:
+            size = path.stat().st_size
+        except OSError:
+            raise UploadRejected("W008", "Không đọc được tệp đã tải lên; hãy thử lại.") from None
+        if size > self.max_upload_bytes:
+            raise UploadRejected("W005", f"Tệp {name} quá lớn ({size / 1048576:.1f} MB; tối đa "
+                                         f"{self.max_upload_bytes // 1048576} MB).")
+        data = path.read_bytes()
+        step(0.2, "Đang đọc văn bản")
+        doc = self.kg.reader.read(name, data)
+        counts = {k: doc.count(k) for k in ItemKind}
+        if not any(counts.values()):
+            raise UploadRejected("W006", f"Không tìm thấy chỉ tiêu, nhiệm vụ hay đoàn kiểm tra nào trong tệp {name}.")
+        with self.lock:
+            step(0.4, "Đang ghi vào đồ thị tri thức")
+            known = name in self.library.registered()
+            saved = self.library.upload_dir / name
+            previous = saved.read_bytes() if saved.is_file() else None
+            self.library.save(name, data)
+            try:
+                self.kg.ingest_extraction(doc)
+                step(0.6, "Đang cập nhật chỉ mục hỏi đáp")
+                self.engine.refresh()
+            except Exception:
+                self._roll_back(name, known, previous)
+                raise
+            finally:
+                self.library.invalidate()
+        step(1.0, "Xong")
+        province = next((d.get("province") for d in self.kg.stats()["documents"] if d["file"] == name), None)
+        parts = [f"{counts[k]} {label}" for k, label in (
+            (ItemKind.INDICATOR, "chỉ tiêu"), (ItemKind.SUB_ITEM, "chỉ tiêu thành phần"), (ItemKind.TASK, "nhiệm vụ"),
+            (ItemKind.INFO_ITEM, "mục thông tin chung"), (ItemKind.TEAM, "đoàn kiểm tra")) if counts.get(k)]
+        verb = "Đã cập nhật" if known else "Đã nạp"
+        lines = [f"✓ {verb} văn bản **{name}**" + (f" (tỉnh {province})" if province else "")
+                 + f": {', '.join(parts)}. Văn bản đã có trong câu trả lời hỏi đáp."]
+        lines += [f"- Lưu ý: {w}" for w in doc.warnings]
+        return "\n".join(lines)
+
+    def _roll_back(self, name: str, known: bool, previous: bytes | None) -> None:
+        """Put the store and the saved file back as they were before a failed ingest."""
+        try:
+            if previous is not None:
+                self.library.save(name, previous)
+                self.kg.ingest_extraction(self.kg.reader.read(name, previous))
+            else:
+                self.library.discard(self.library.upload_dir / name)
+                if not known:
+                    self.kg.remove(name)
+            self.engine.refresh()
+        except Exception:
+            log.exception("roll-back of %s failed", name)
+
+    # ------------------------------------------------------------------ SPARQL
+    def sparql(self, text: str, timeout: float | None = None, row_limit: float | None = None):
+        """(Vietnamese status, result frame) of a read-only query within limits."""
+        import pandas as pd
+        from kg.sparql import run_readonly
+        lo, hi, default = SPARQL_TIMEOUT
+        timeout = min(max(float(timeout or default), lo), hi)
+        lo, hi, default = SPARQL_ROWS
+        row_limit = int(min(max(int(row_limit or default), lo), hi))
+        try:
+            result = run_readonly(self.kg.store, text if isinstance(text, str) else "", timeout=timeout,
+                                  row_limit=row_limit)
+        except DtikgError as exc:
+            return f"✗ {exc.message}", pd.DataFrame({"Kết quả": []})
+        except Exception:
+            log.exception("sparql failed")
+            return "✗ Truy vấn lỗi không mong đợi.", pd.DataFrame({"Kết quả": []})
+        headers, rows, note = tables.sparql_table(result, text)
+        return f"✓ {note}", pd.DataFrame(rows, columns=headers)
+
+
+# ---------------------------------------------------------------------------- the page
+def build_blocks(webapp: WebApp):
+    """The four tabs and their events; API names are the Vietnamese-free endpoint names."""
+    import gradio as gr
+
+    def upload_with_progress(file, progress=gr.Progress()):
+        message, docs = webapp.upload(file, progress)
+        return message, docs, webapp.matrix_scope_update()
+
+    catalog = webapp.engine.catalog
+    with gr.Blocks(title="dtikg — Hỏi đáp kế hoạch chuyển đổi số", analytics_enabled=False,
+                   delete_cache=(3600, 3600)) as blocks:
+        gr.Markdown("# dtikg — Hỏi đáp về kế hoạch chuyển đổi số cấp tỉnh\n"
+                    "Đồ thị tri thức về chỉ tiêu, nhiệm vụ và phân công trách nhiệm trong các kế hoạch "
+                    "chuyển đổi số (DTI) của các tỉnh. Mọi câu trả lời đều dẫn nguồn tới dòng văn bản gốc.")
+        with gr.Tabs():
+            with gr.Tab("Hỏi đáp", id="hoi-dap"):
+                with gr.Row(equal_height=True):
+                    question = gr.Textbox(label="Câu hỏi", placeholder="Ví dụ: Sở Y tế chủ trì những chỉ tiêu nào?",
+                                          lines=1, max_lines=3, max_length=1000, autofocus=True, scale=6,
+                                          elem_id="cau-hoi")
+                    ask_btn = gr.Button("Hỏi", variant="primary", scale=1, min_width=100, elem_id="nut-hoi")
+                gr.Examples(examples=[[q] for q in EXAMPLE_QUESTIONS], inputs=[question], label="Câu hỏi mẫu")
+                answer_box = gr.HTML(tables.answer_html(None), elem_id="cau-tra-loi")
+                with gr.Row():
+                    province_dd = gr.Dropdown(label="Lọc theo tỉnh", choices=[tables.ALL_PROVINCES],
+                                              value=tables.ALL_PROVINCES, allow_custom_value=True, elem_id="loc-tinh")
+                    role_dd = gr.Dropdown(label="Lọc theo vai trò", choices=[tables.ALL_ROLES],
+                                          value=tables.ALL_ROLES, allow_custom_value=True, elem_id="loc-vai-tro")
+                    group_cb = gr.Checkbox(label="Gồm cả mục giao chung cho nhóm cơ quan", value=True,
+                                           elem_id="loc-nhom")
+                summary = gr.Markdown(elem_id="tom-tat")
+                results = gr.HTML("<p class='dtikg-empty'>Chưa có kết quả.</p>", elem_id="bang-ket-qua")
+                with gr.Row():
+                    xlsx_btn = gr.DownloadButton("Tải Excel (.xlsx)", value=None, elem_id="tai-xlsx")
+                    csv_btn = gr.DownloadButton("Tải CSV", value=None, elem_id="tai-csv")
+                with gr.Accordion("Câu trả lời dạng JSON", open=False):
+                    answer_json = gr.JSON(label="Đối tượng trả lời", elem_id="json-tra-loi")
+            with gr.Tab("Đồ thị", id="do-thi"):
+                gr.Markdown("Đồ thị con phía sau câu trả lời hiện tại: tỉnh → văn bản → chỉ tiêu/nhiệm vụ → "
+                            "cơ quan; màu cạnh là vai trò. Kéo để di chuyển, cuộn để phóng to, di chuột để xem chi tiết.")
+                graph_plot = gr.Plot(answer_figure(None), label="Đồ thị con của câu trả lời", elem_id="do-thi-con")
+                gr.Markdown("### Ma trận trách nhiệm\nSố chỉ tiêu/nhiệm vụ mỗi cơ quan được giao (chỉ tính cơ quan "
+                            "được nêu tên, không tính nhóm cơ quan).")
+                with gr.Row():
+                    scope_dd = gr.Dropdown(label="Phạm vi", choices=matrix_scopes(catalog), value=ALL_SCOPE,
+                                           allow_custom_value=True, elem_id="ma-tran-pham-vi")
+                    matrix_role_dd = gr.Dropdown(label="Vai trò", choices=matrix_roles(catalog), value="chủ trì",
+                                                 allow_custom_value=True, elem_id="ma-tran-vai-tro")
+                matrix_plot = gr.Plot(webapp.matrix(ALL_SCOPE, "chủ trì"), label="Ma trận trách nhiệm",
+                                      elem_id="ma-tran")
+            with gr.Tab("Văn bản", id="van-ban"):
+                gr.Markdown("Các văn bản đã nạp vào đồ thị tri thức. Tải lên một kế hoạch mới (.txt hoặc .md, "
+                            f"tối đa {webapp.max_upload_bytes // 1048576} MB) để đưa vào phần hỏi đáp.")
+                docs_table = gr.Dataframe(value=webapp.documents(), headers=[h for _, h in tables.DOCUMENT_COLUMNS],
+                                          interactive=False, wrap=True, label="Văn bản đã nạp",
+                                          elem_id="danh-sach-van-ban", elem_classes="dtikg-frame")
+                with gr.Row():
+                    upload_btn = gr.UploadButton("Tải lên kế hoạch (.txt, .md) để nạp", file_types=[".txt", ".md"],
+                                                 file_count="single", variant="primary", elem_id="tai-len")
+                    refresh_btn = gr.Button("Làm mới danh sách", elem_id="lam-moi")
+                upload_status = gr.Markdown(elem_id="trang-thai-nap")
+            with gr.Tab("SPARQL", id="sparql"):
+                gr.Markdown("Truy vấn SPARQL chỉ đọc (SELECT, ASK, CONSTRUCT, DESCRIBE) trên đồ thị; "
+                            "lệnh cập nhật và SERVICE bị từ chối.")
+                query_box = gr.Textbox(label="Truy vấn SPARQL", value=SPARQL_EXAMPLES[0], lines=8, max_lines=30,
+                                       max_length=20000, elem_id="truy-van")
+                gr.Examples(examples=[[q] for q in SPARQL_EXAMPLES], inputs=[query_box], label="Truy vấn mẫu",
+                            example_labels=list(SPARQL_EXAMPLE_LABELS))
+                with gr.Row():
+                    timeout_sl = gr.Slider(SPARQL_TIMEOUT[0], SPARQL_TIMEOUT[1], value=SPARQL_TIMEOUT[2], step=1,
+                                           label="Giới hạn thời gian (giây)")
+                    rows_sl = gr.Slider(SPARQL_ROWS[0], SPARQL_ROWS[1], value=SPARQL_ROWS[2], step=10,
+                                        label="Giới hạn số dòng")
+                run_btn = gr.Button("Chạy truy vấn", variant="primary", elem_id="chay-truy-van")
+                sparql_status = gr.Markdown(elem_id="trang-thai-sparql")
+                sparql_out = gr.Dataframe(label="Kết quả truy vấn", interactive=False, wrap=True,
+                                          elem_id="ket-qua-sparql", elem_classes="dtikg-frame")
+
+        asked = gr.on([ask_btn.click, question.submit], webapp.ask, inputs=question, outputs=answer_json,
+                      api_name="ask", concurrency_id="engine", concurrency_limit=1)
+        asked.then(webapp.render_answer, inputs=answer_json,
+                   outputs=[answer_box, province_dd, role_dd, group_cb, summary, results, xlsx_btn, csv_btn, graph_plot],
+                   api_visibility="private")
+        gr.on([province_dd.input, role_dd.input, group_cb.input], webapp.filter_answer,
+              inputs=[answer_json, province_dd, role_dd, group_cb], outputs=[summary, results, xlsx_btn, csv_btn],
+              api_name="loc_ket_qua")
+        gr.on([scope_dd.input, matrix_role_dd.input], webapp.matrix, inputs=[scope_dd, matrix_role_dd],
+              outputs=matrix_plot, api_name="ma_tran_trach_nhiem")
+        refresh_btn.click(webapp.documents, outputs=docs_table, api_name="danh_sach_van_ban")
+        upload_btn.upload(upload_with_progress, inputs=upload_btn, outputs=[upload_status, docs_table, scope_dd],
+                          api_name="nap_van_ban", concurrency_id="engine", concurrency_limit=1) \
+            .then(webapp.matrix, inputs=[scope_dd, matrix_role_dd], outputs=matrix_plot, api_visibility="private")
+        gr.on([run_btn.click], webapp.sparql, inputs=[query_box, timeout_sl, rows_sl],
+              outputs=[sparql_status, sparql_out], api_name="sparql")
+        blocks.load(webapp.documents, outputs=docs_table, api_visibility="private")
+    blocks.queue(default_concurrency_limit=1, max_size=QUEUE_MAX_SIZE)
+    return blocks
+
+
+def _gradio_sub_app(app):
+    from starlette.routing import Mount
+    for route in app.routes:
+        if isinstance(route, Mount):
+            return route.app
+    raise RuntimeError("Gradio app is not mounted")
+
+
+def _logged_in(gradio_app, request) -> bool:
+    cookie_id = getattr(gradio_app, "cookie_id", "")
+    token = request.cookies.get(f"access-token-{cookie_id}") or request.cookies.get(f"access-token-unsecure-{cookie_id}")
+    return bool(token) and gradio_app.tokens.get(token) is not None
+
+
+def create_app(webapp: WebApp, auth: tuple[str, str] | None = None):
+    """The FastAPI app: the source viewer route, then Gradio mounted at `/`."""
+    import gradio as gr
+
+    blocks = build_blocks(webapp)
+    app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
+    mounted: dict = {}
+
+    @app.get("/tai-lieu/{file}", response_class=HTMLResponse)
+    def view_document(file: str, request: Request, dong: str | None = None) -> HTMLResponse:
+        nonce = secrets.token_urlsafe(16)
+        headers = {"Content-Security-Policy": f"default-src 'none'; style-src 'unsafe-inline'; "
+                                              f"script-src 'nonce-{nonce}'; base-uri 'none'; form-action 'none'",
+                   "X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer",
+                   "Cache-Control": "no-store", "X-Frame-Options": "DENY"}
+        if auth is not None and not _logged_in(mounted["gradio"], request):
+            return HTMLResponse("<!doctype html><html lang='vi'><meta charset='utf-8'><title>Cần đăng nhập</title>"
+                                "<p>Cần đăng nhập để xem văn bản. <a href='../'>Đăng nhập</a></p></html>",
+                                status_code=401, headers=headers)
+        line = int(dong) if dong and dong.isdigit() and len(dong) < 8 else None
+        page = webapp.library.render(file, line, title=webapp.document_title(file)
+                                     if file in webapp.library.registered() else None, nonce=nonce)
+        if page is None:
+            return HTMLResponse(not_found_page(file), status_code=404, headers=headers)
+        return HTMLResponse(page, headers=headers)
+
+    from kg.service import DATA_DIR
+    gr.mount_gradio_app(
+        app, blocks, path="/", auth=auth, auth_message="Đăng nhập để dùng dtikg.",
+        allowed_paths=[], blocked_paths=[str(Path(webapp.kg.dir).resolve()), str(DATA_DIR)],
+        max_file_size=webapp.max_upload_bytes, ssr_mode=False, footer_links=[], show_error=False,
+        css=CSS, js=SET_LANGUAGE_JS, theme=gr.themes.Default(font_mono=list(MONO_FONTS)), mcp_server=False,
+        pwa=False)
+    mounted["gradio"] = _gradio_sub_app(app)
+    return app
+
+
+# ---------------------------------------------------------------------------- serving
+def parse_auth(value: str | None) -> tuple[str, str] | None:
+    """`user:password` → (user, password); None when not given. Raises ValueError (Vietnamese)."""
+    if value is None or not str(value).strip():
+        return None
+    user, sep, password = str(value).partition(":")
+    if not sep or not user.strip() or not password:
+        raise ValueError("Tham số --auth (hoặc DTIKG_AUTH) phải có dạng tên:mật_khẩu.")
+    return user.strip(), password
+
+
+def is_loopback(host: str) -> bool:
+    host = (host or "").strip().strip("[]")
+    if host.lower() in LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _port_free(host: str, port: int) -> bool:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind((host.strip("[]"), port))
+        except OSError:
+            return False
+    return True
+
+
+def serve(host: str = "127.0.0.1", port: int = 7860, store: str | Path | None = None,
+          auth: str | None = None) -> int:
+    """Run the web app until stopped; returns the process exit code."""
+    host = host or "127.0.0.1"
+    try:
+        credentials = parse_auth(auth if auth is not None else os.environ.get("DTIKG_AUTH"))
+    except ValueError as exc:
+        print(f"Lỗi: {exc}", file=sys.stderr)
+        return 2
+    if not is_loopback(host) and credentials is None:
+        print(f"Lỗi: không mở giao diện web trên địa chỉ {host} (ngoài máy này) khi chưa đặt mật khẩu. "
+              "Hãy dùng --auth tên:mật_khẩu (hoặc biến môi trường DTIKG_AUTH), hoặc chạy với --host 127.0.0.1.",
+              file=sys.stderr)
+        return 2
+    if not 0 < int(port) < 65536:
+        print(f"Lỗi: cổng {port} không hợp lệ.", file=sys.stderr)
+        return 2
+    if not _port_free(host, int(port)):
+        print(f"Lỗi: cổng {port} trên {host} đang được dùng; hãy chọn cổng khác bằng --port.", file=sys.stderr)
+        return 1
+    import uvicorn
+    from kg.service import KnowledgeGraph
+    from qa.engine import QAEngine
+
+    kg = KnowledgeGraph(store)
+    if not kg.is_ready:
+        print("Đang dựng kho dữ liệu từ các văn bản có sẵn (lần đầu)…", file=sys.stderr)
+    kg.ensure_built(progress=True)
+    engine = QAEngine(kg)
+    webapp = WebApp(kg, engine)
+    app = create_app(webapp, auth=credentials)
+    server = uvicorn.Server(uvicorn.Config(app, host=host.strip("[]"), port=int(port), log_level="warning"))
+    shown = f"[{host}]" if ":" in host and not host.startswith("[") else host
+    print(f"dtikg đang chạy tại http://{shown}:{port}/ — nhấn Ctrl+C để dừng.", file=sys.stderr)
+    try:
+        server.run()
+    except SystemExit as exc:  # uvicorn exits when it cannot bind
+        return int(exc.code or 1)
+    finally:
+        webapp.close()
+        kg.close()
+    return 0

@@ -1,0 +1,314 @@
+"""Result tables of the web app: answer items as rows, their filters, the HTML table shown
+on the page and the Excel/CSV downloads; SPARQL results and the document list as frames.
+
+Everything here works on the contract's answer object (a dict) and on plain rows, so it
+can be tested without a server.
+"""
+from __future__ import annotations
+
+import csv
+import html
+import re
+from pathlib import Path
+from urllib.parse import quote
+
+ALL_PROVINCES = "Tất cả các tỉnh"
+ALL_ROLES = "Tất cả vai trò"
+NO_PROVINCE = "Không gắn với tỉnh"
+
+KIND_LABELS = {
+    "indicator": "chỉ tiêu", "sub_item": "chỉ tiêu thành phần", "task": "nhiệm vụ",
+    "info_item": "mục thông tin chung", "agency": "cơ quan", "document": "văn bản",
+    "province": "tỉnh", "team": "đoàn kiểm tra",
+}
+
+# (key, Vietnamese header) of each exported column, in order.
+COLUMNS: tuple[tuple[str, str], ...] = (
+    ("province", "Tỉnh"),
+    ("kind", "Loại"),
+    ("number", "Số thứ tự"),
+    ("label", "Nội dung"),
+    ("roles", "Vai trò"),
+    ("via_group", "Giao qua nhóm cơ quan"),
+    ("agencies", "Cơ quan thực hiện"),
+    ("deadline", "Thời hạn"),
+    ("target", "Mục tiêu"),
+    ("grounds", "Căn cứ"),
+    ("document", "Văn bản nguồn"),
+    ("line", "Dòng"),
+    ("quote", "Trích dẫn nguyên văn"),
+)
+
+DOCUMENT_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("file", "Tệp"),
+    ("province", "Tỉnh"),
+    ("number", "Số hiệu"),
+    ("date", "Ngày ban hành"),
+    ("year", "Năm"),
+    ("indicators", "Chỉ tiêu"),
+    ("sub_items", "Chỉ tiêu thành phần"),
+    ("tasks", "Nhiệm vụ"),
+    ("info_items", "Mục thông tin chung"),
+    ("teams", "Đoàn kiểm tra"),
+    ("assignments", "Phân công"),
+    ("legal_references", "Văn bản viện dẫn"),
+)
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# Display order of "role: agency" entries: who leads first, then who works with them.
+ROLE_ORDER = ("chủ trì", "chủ trì tổng hợp", "chủ trì theo dõi, đánh giá", "phối hợp", "theo dõi, đôn đốc",
+              "hướng dẫn", "trưởng đoàn", "phó trưởng đoàn", "thành viên đoàn", "được kiểm tra")
+
+
+def _agency_order(entry: str) -> tuple[int, str]:
+    role = str(entry).partition(": ")[0]
+    return (ROLE_ORDER.index(role) if role in ROLE_ORDER else len(ROLE_ORDER), str(entry))
+
+
+def esc(text: object) -> str:
+    """HTML-escape text for the page, also neutralising the characters that Gradio's
+    HTML templates would interpret (`${…}`, `{{…}}`, backquote, backslash)."""
+    out = html.escape("" if text is None else str(text), quote=True)
+    return (out.replace("{", "&#123;").replace("}", "&#125;").replace("$", "&#36;")
+            .replace("`", "&#96;").replace("\\", "&#92;"))
+
+
+def document_link(file: str, line: int | None = None) -> str:
+    """Relative URL of the source viewer for a document (and a cited line)."""
+    url = "tai-lieu/" + quote(file, safe="")
+    if line:
+        url += f"?dong={int(line)}#L{int(line)}"
+    return url
+
+
+# ---------------------------------------------------------------------------- answer rows
+def answer_rows(answer: dict | None) -> list[dict]:
+    """One flat row per answer item (the columns of COLUMNS)."""
+    rows = []
+    for item in (answer or {}).get("items") or []:
+        if not isinstance(item, dict):
+            continue
+        source = item.get("source") or {}
+        rows.append({
+            "province": item.get("province") or None,
+            "kind": KIND_LABELS.get(item.get("kind") or "", item.get("kind") or ""),
+            "number": item.get("number") or "",
+            "label": item.get("label") or "",
+            "roles": list(item.get("roles") or []),
+            "via_group": bool(item.get("via_group")),
+            "agencies": sorted(item.get("agencies") or [], key=_agency_order),
+            "deadline": item.get("deadline") or "",
+            "target": item.get("target") or "",
+            "grounds": list(item.get("grounds") or []),
+            "document": source.get("document") or "",
+            "line": source.get("line") or None,
+            "quote": source.get("text") or "",
+        })
+    return rows
+
+
+def province_choices(rows: list[dict]) -> list[str]:
+    provinces = sorted({r["province"] for r in rows if r["province"]})
+    if any(not r["province"] for r in rows):
+        provinces.append(NO_PROVINCE)
+    return [ALL_PROVINCES, *provinces]
+
+
+def role_choices(rows: list[dict]) -> list[str]:
+    roles = sorted({role for r in rows for role in r["roles"]})
+    return [ALL_ROLES, *roles]
+
+
+def filter_rows(rows: list[dict], province: str | None = None, role: str | None = None,
+                include_group: bool = True) -> list[dict]:
+    """Rows of one province and one role; `include_group=False` drops collective assignments."""
+    out = []
+    for r in rows:
+        if province and province != ALL_PROVINCES:
+            if province == NO_PROVINCE:
+                if r["province"]:
+                    continue
+            elif r["province"] != province:
+                continue
+        if role and role != ALL_ROLES and role not in r["roles"]:
+            continue
+        if not include_group and r["via_group"]:
+            continue
+        out.append(r)
+    return out
+
+
+def _cell_text(key: str, value) -> str:
+    if isinstance(value, list):
+        return "; ".join(str(v) for v in value)
+    if key == "via_group":
+        return "có" if value else "không"
+    if key == "province":
+        return value or NO_PROVINCE
+    return "" if value is None else str(value)
+
+
+def plain_rows(rows: list[dict]) -> list[list[str]]:
+    """Rows as lists of text cells in COLUMNS order (for CSV, Excel and the API)."""
+    return [[_cell_text(k, r.get(k)) for k, _ in COLUMNS] for r in rows]
+
+
+# ---------------------------------------------------------------------------- HTML table
+def rows_html(rows: list[dict]) -> str:
+    """The results table shown on the page; each source is a link to the viewer."""
+    if not rows:
+        return '<p class="dtikg-empty" role="status">Không có mục nào phù hợp với bộ lọc.</p>'
+    head = ("<tr><th scope='col'>Tỉnh</th><th scope='col'>Mục</th><th scope='col'>Vai trò</th>"
+            "<th scope='col'>Cơ quan thực hiện</th><th scope='col'>Thời hạn</th><th scope='col'>Mục tiêu</th>"
+            "<th scope='col'>Căn cứ</th><th scope='col'>Nguồn</th></tr>")
+    body = []
+    for r in rows:
+        number = f"<span class='dtikg-num'>{esc(r['number'])}</span> " if r["number"] else ""
+        kind = f"<span class='dtikg-kind'>{esc(r['kind'])}</span>"
+        roles = esc(", ".join(r["roles"])) or "—"
+        if r["via_group"]:
+            roles += " <span class='dtikg-group' title='Giao chung cho một nhóm cơ quan'>(qua nhóm)</span>"
+        agencies = "<br>".join(esc(a) for a in r["agencies"]) or "—"
+        grounds = "<br>".join(esc(g) for g in r["grounds"]) or "—"
+        if r["document"]:
+            where = f"{r['document']}, dòng {r['line']}" if r["line"] else r["document"]
+            source = (f"<a class='dtikg-source' href='{esc(document_link(r['document'], r['line']))}' "
+                      f"target='_blank' rel='noopener' title='{esc(r['quote'])}'>{esc(where)}</a>")
+        else:
+            source = "—"
+        body.append(
+            "<tr>"
+            f"<td>{esc(r['province'] or NO_PROVINCE)}</td>"
+            f"<td>{number}{esc(r['label'])}<br>{kind}</td>"
+            f"<td>{roles}</td>"
+            f"<td>{agencies}</td>"
+            f"<td>{esc(r['deadline']) or '—'}</td>"
+            f"<td>{esc(r['target']) or '—'}</td>"
+            f"<td>{grounds}</td>"
+            f"<td>{source}</td>"
+            "</tr>")
+    return ("<div class='dtikg-table-wrap'><table class='dtikg-table'>"
+            "<caption class='dtikg-sr'>Các mục trả lời câu hỏi</caption>"
+            f"<thead>{head}</thead><tbody>{''.join(body)}</tbody></table></div>")
+
+
+_CITATION = re.compile(r"\[([^\[\]\n,]+?\.(?:txt|md)), dòng (\d+)\]")
+
+
+def answer_html(answer: dict | None) -> str:
+    """The prose answer, escaped, with each `[file, dòng N]` citation linked to the viewer."""
+    if not answer:
+        return "<p class='dtikg-empty'>Hãy đặt một câu hỏi về kế hoạch chuyển đổi số.</p>"
+    text = esc(answer.get("answer") or "")
+
+    def link(m: re.Match) -> str:
+        file, line = html.unescape(m.group(1)), int(m.group(2))
+        return (f"[<a class='dtikg-cite' href='{esc(document_link(file, line))}' target='_blank' "
+                f"rel='noopener'>{m.group(1)}, dòng {line}</a>]")
+
+    return f"<div class='dtikg-answer' role='status' aria-live='polite'>{_CITATION.sub(link, text)}</div>"
+
+
+def summary_text(shown: int, total: int) -> str:
+    if total == 0:
+        return ""
+    if shown == total:
+        return f"Hiển thị {total} mục."
+    return f"Hiển thị {shown}/{total} mục theo bộ lọc."
+
+
+# ---------------------------------------------------------------------------- downloads
+def _safe_cell(text: str) -> str:
+    """Keep spreadsheet programs from reading a cell as a formula."""
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def write_csv(rows: list[dict], path: Path) -> Path:
+    """UTF-8 with BOM so that spreadsheet programs read Vietnamese correctly."""
+    with open(path, "w", encoding="utf-8-sig", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow([h for _, h in COLUMNS])
+        for cells in plain_rows(rows):
+            writer.writerow([_safe_cell(c) for c in cells])
+    return path
+
+
+def write_xlsx(rows: list[dict], path: Path, question: str = "", answer: str = "") -> Path:
+    """An Excel workbook: the filtered rows, then a sheet with the question and the answer."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Kết quả"
+    ws.append([h for _, h in COLUMNS])
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    widths = {"label": 60, "agencies": 45, "quote": 60, "grounds": 40, "document": 28}
+    for n, cells in enumerate(plain_rows(rows), start=2):
+        for col, ((key, _), text) in enumerate(zip(COLUMNS, cells), start=1):
+            cell = ws.cell(row=n, column=col)
+            if key == "line" and text.isdigit():
+                cell.value = int(text)
+            else:
+                cell.value = text
+                cell.data_type = "s"  # never a formula, whatever the text starts with
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for col, (key, _) in enumerate(COLUMNS, start=1):
+        ws.column_dimensions[get_column_letter(col)].width = widths.get(key, 16)
+    ws.freeze_panes = "A2"
+    if rows:
+        ws.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{len(rows) + 1}"
+    info = wb.create_sheet("Câu hỏi")
+    for key, value in (("Câu hỏi", question), ("Câu trả lời", answer)):
+        info.append([key, value])
+        info.cell(row=info.max_row, column=2).data_type = "s"
+        info.cell(row=info.max_row, column=2).alignment = Alignment(wrap_text=True, vertical="top")
+    info.column_dimensions["A"].width = 14
+    info.column_dimensions["B"].width = 120
+    wb.save(path)
+    return path
+
+
+# ---------------------------------------------------------------------------- other tables
+def documents_rows(stats: dict) -> list[list]:
+    """The ingested documents (from `KnowledgeGraph.stats()`) in DOCUMENT_COLUMNS order."""
+    out = []
+    for d in sorted(stats.get("documents") or [], key=lambda d: d.get("file") or ""):
+        out.append(["" if d.get(k) is None else d.get(k) for k, _ in DOCUMENT_COLUMNS])
+    return out
+
+
+def _projection_order(columns: list[str], query: str) -> list[str]:
+    """The SELECT variables in the order the query names them (the store returns them sorted)."""
+    text = query or ""
+    m = re.search(r"\bSELECT\b(.*?)(?:\bWHERE\b|\{)", text, re.IGNORECASE | re.DOTALL)
+    head = m.group(1) if m and "*" not in m.group(1) else text
+    order: list[str] = []
+    for name in reversed(re.findall(r"[?$]([A-Za-z_0-9\u00C0-\u1EF9]+)", head)):
+        if name in columns:  # read right to left so that the first mention decides the place
+            if name in order:
+                order.remove(name)
+            order.insert(0, name)
+    return order + [c for c in columns if c not in order]
+
+
+def sparql_table(result: dict, query: str = "") -> tuple[list[str], list[list[str]], str]:
+    """(headers, rows, Vietnamese summary) of a `run_readonly` result."""
+    form = result.get("form")
+    if form == "SELECT":
+        headers = _projection_order(list(result.get("columns") or []), query)
+        rows = [["" if r.get(h) is None else r[h] for h in headers] for r in result.get("rows") or []]
+        note = f"{len(rows)} dòng kết quả"
+        if result.get("truncated"):
+            note += " (đã cắt bớt theo giới hạn số dòng)"
+        return headers or ["(không có cột)"], rows, note + "."
+    if form == "ASK":
+        value = "ĐÚNG (có)" if result.get("boolean") else "SAI (không)"
+        return ["Kết quả"], [[value]], f"Truy vấn ASK trả về: {value}."
+    triples = result.get("triples") or []
+    note = f"{len(triples)} bộ ba (triple)"
+    if result.get("truncated"):
+        note += " (đã cắt bớt theo giới hạn số dòng)"
+    return ["Chủ thể", "Vị từ", "Tân ngữ"], [list(t) for t in triples], note + "."
