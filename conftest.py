@@ -109,3 +109,106 @@ def sparql_endpoint(tmp_path_factory):
     proc.wait(timeout=10)
 
 # --- web app fixtures (ui) below this line -----------------------------------------------
+
+
+def _ui_free_port() -> int:
+    import socket
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class _UiServer:
+    """The web app served by uvicorn on a free loopback port in a background thread."""
+
+    def __init__(self, webapp, auth=None):
+        import threading
+        import time
+
+        import uvicorn
+        from ui.app import create_app
+        self.webapp = webapp
+        self.port = _ui_free_port()
+        self.url = f"http://127.0.0.1:{self.port}/"
+        config = uvicorn.Config(create_app(webapp, auth=auth), host="127.0.0.1", port=self.port,
+                                log_level="warning", lifespan="on")
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, daemon=True, name=f"ui-server-{self.port}")
+        self.thread.start()
+        deadline = time.monotonic() + 60
+        while not self.server.started:
+            if not self.thread.is_alive() or time.monotonic() > deadline:
+                raise RuntimeError("the web app did not start")
+            time.sleep(0.05)
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=15)
+
+
+@pytest.fixture(scope="session")
+def web_app(kg, engine):
+    """The web app's state over the session store (questions only: nothing is uploaded here)."""
+    from ui.app import WebApp
+    app = WebApp(kg, engine)
+    yield app
+    app.close()
+
+
+@pytest.fixture(scope="session")
+def web_server(web_app):
+    """URL of the web app over the session store."""
+    server = _UiServer(web_app)
+    yield server.url
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def upload_web_app(tmp_path_factory, seed_files, store_dir, engine, embedder):
+    """A second store holding the seed plans, for tests that upload documents; the session
+    store's retrieval index is copied so that nothing is embedded twice."""
+    import shutil
+
+    from kg.service import KnowledgeGraph
+    from qa.engine import QAEngine
+    from ui.app import WebApp
+    folder = tmp_path_factory.mktemp("upload-store")
+    graph = KnowledgeGraph(folder)
+    assert all(o.ok for o in graph.ingest(seed_files))
+    shutil.copytree(store_dir / "index", folder / "index", dirs_exist_ok=True)
+    app = WebApp(graph, QAEngine(graph, embedder=embedder))
+    yield app
+    app.close()
+    graph.close()
+
+
+@pytest.fixture(scope="session")
+def upload_server(upload_web_app):
+    """URL of the web app over the upload store."""
+    server = _UiServer(upload_web_app)
+    yield server.url
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """Debian's Chromium driven by Playwright (never a downloaded browser build)."""
+    executable = "/usr/bin/chromium"
+    if not Path(executable).exists():
+        pytest.skip("Chromium is not installed (make browser)")
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=executable, headless=True,
+                                    args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                                          "--disable-component-update", "--disable-sync", "--no-first-run"])
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def protected_web_server(web_app):
+    """(URL, (user, password)) of the web app started with a password."""
+    credentials = ("kiem-tra", "mat-khau-thu")
+    server = _UiServer(web_app, auth=credentials)
+    yield server.url, credentials
+    server.stop()

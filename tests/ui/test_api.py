@@ -1,0 +1,195 @@
+"""Every endpoint of the running web app through gradio_client, and the source viewer route."""
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import httpx
+import pytest
+
+QUESTION = "Sở Y tế chủ trì những chỉ tiêu nào?"
+HA_GIANG_PLAN = """UBND TỈNH HÀ GIANG
+
+Số: 12/KH-UBND
+
+Hà Giang, ngày 2 tháng 2 năm 2024
+
+KẾ HOẠCH
+
+Chuyển đổi số tỉnh Hà Giang năm 2024
+
+Stt\tNội dung chỉ tiêu\tĐơn vị chủ trì\tĐơn vị phối hợp\tThời gian hoàn thành
+1.\tTỷ lệ bệnh viện tuyến huyện dùng bệnh án điện tử đạt 60%.\tSở Y tế\tUBND các huyện, thành phố\tTháng 10/2024
+2.\tTỷ lệ hộ gia đình có cáp quang đạt 85%.\tSở Thông tin và Truyền thông\tViettel Hà Giang\tTháng 12/2024
+"""
+
+
+@pytest.fixture(scope="module")
+def client(web_server):
+    from gradio_client import Client
+    return Client(web_server, verbose=False)
+
+
+@pytest.fixture(scope="module")
+def upload_client(upload_server):
+    from gradio_client import Client
+    return Client(upload_server, verbose=False)
+
+
+@pytest.fixture(scope="module")
+def answer(client):
+    return client.predict(QUESTION, api_name="/ask")
+
+
+def test_endpoints_are_named(client):
+    names = set(client.view_api(print_info=False, return_format="dict")["named_endpoints"])
+    assert names == {"/ask", "/loc_ket_qua", "/ma_tran_trach_nhiem", "/danh_sach_van_ban", "/nap_van_ban", "/sparql"}
+
+
+def test_ask_returns_the_contract_object(answer, engine):
+    assert set(answer) >= {"question", "answer", "count", "items"}
+    assert answer["question"] == QUESTION and answer["count"] == 7
+    assert answer == engine.ask(QUESTION)
+    direct = {i["province"] for i in answer["items"] if not i["via_group"]}
+    assert direct == {"Ninh Bình", "Bắc Giang", "Thanh Hóa"}
+    item = answer["items"][0]
+    assert set(item["source"]) == {"document", "line", "text"}
+
+
+@pytest.mark.parametrize("question", ["", "   ", "<script>alert(1)</script>", "?" * 5000, "ĐÂY LÀ GÌ"])
+def test_ask_any_string_gets_an_answer(client, question):
+    result = client.predict(question, api_name="/ask")
+    assert isinstance(result, dict) and isinstance(result["answer"], str) and isinstance(result["items"], list)
+
+
+def test_filters_and_downloads(client, answer):
+    from openpyxl import load_workbook
+    summary, html, xlsx, csv_path = client.predict(answer, "Ninh Bình", "chủ trì", True, api_name="/loc_ket_qua")
+    rows = [r for r in answer["items"] if r["province"] == "Ninh Bình" and "chủ trì" in r["roles"]]
+    assert f"{len(rows)}/{len(answer['items'])}" in summary
+    assert "Bắc Giang" not in html and "tai-lieu/000_b6c86109a8f1a47b.txt?dong=66#L66" in html
+    sheet = load_workbook(xlsx)["Kết quả"]
+    assert sheet.max_row == len(rows) + 1
+    assert {sheet.cell(row=n, column=1).value for n in range(2, sheet.max_row + 1)} == {"Ninh Bình"}
+    with open(csv_path, encoding="utf-8-sig", newline="") as fh:
+        data = list(csv.reader(fh))
+    assert data[0][0] == "Tỉnh" and len(data) == len(rows) + 1
+    assert Path(xlsx).name == "ket-qua-hoi-dap.xlsx" and Path(csv_path).name == "ket-qua-hoi-dap.csv"
+    summary, html, _, _ = client.predict(answer, "Tất cả các tỉnh", "Tất cả vai trò", False, api_name="/loc_ket_qua")
+    direct = sum(1 for i in answer["items"] if not i["via_group"])
+    assert summary == f"Hiển thị {direct}/{len(answer['items'])} mục theo bộ lọc."
+    assert "(qua nhóm)" not in html
+
+
+def test_document_list(client, kg):
+    frame = client.predict(api_name="/danh_sach_van_ban")
+    assert frame["headers"][:2] == ["Tệp", "Tỉnh"]
+    files = {row[0]: row for row in frame["data"]}
+    stats = {d["file"]: d for d in kg.stats()["documents"]}
+    assert set(files) == set(stats)
+    assert files["000_b6c86109a8f1a47b.txt"][1] == "Ninh Bình"
+    assert files["000_b6c86109a8f1a47b.txt"][5] == stats["000_b6c86109a8f1a47b.txt"]["indicators"]
+
+
+def test_matrix_endpoint(client):
+    plot = client.predict("tinh:Bắc Giang", "chủ trì", api_name="/ma_tran_trach_nhiem")
+    assert plot["type"] == "plotly" and "heatmap" in plot["plot"] and "Bắc Giang" in plot["plot"]
+
+
+def test_sparql_select(client):
+    query = ("PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n"
+             "SELECT ?tinh WHERE { ?p skos:prefLabel ?tinh FILTER(STR(?tinh) = \"Ninh Bình\") } LIMIT 5")
+    status, frame = client.predict(query, 5, 10, api_name="/sparql")
+    assert status.startswith("✓") and frame["headers"] == ["tinh"] and ["Ninh Bình"] in frame["data"]
+    status, frame = client.predict("SELECT * WHERE { ?s ?p ?o }", 5, 10, api_name="/sparql")
+    assert len(frame["data"]) == 10 and "cắt bớt" in status
+    status, frame = client.predict("ASK { ?s ?p ?o }", 5, 10, api_name="/sparql")
+    assert frame["data"] == [["ĐÚNG (có)"]]
+
+
+@pytest.mark.parametrize("query, words", [
+    ("INSERT DATA { <urn:a> <urn:b> <urn:c> }", "chỉ cho phép truy vấn đọc"),
+    ("DROP ALL", "chỉ cho phép truy vấn đọc"),
+    ("SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }", "không cho phép service"),
+    ("SELEC nonsense", "không nhận ra dạng truy vấn"),
+])
+def test_sparql_refusals(client, kg, query, words):
+    before = kg.store.triple_count()
+    status, frame = client.predict(query, 5, 10, api_name="/sparql")
+    assert status.startswith("✗") and words in status.lower()
+    assert frame["data"] == [] and kg.store.triple_count() == before
+
+
+def test_viewer_route(web_server):
+    with httpx.Client(base_url=web_server, timeout=10) as http:
+        page = http.get("/tai-lieu/000_b6c86109a8f1a47b.txt", params={"dong": "66"})
+        assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+        assert 'id="L66" class="line hl"' in page.text and "Tỷ lệ dân số có hồ sơ sức khỏe điện tử" in page.text
+        assert "script-src 'nonce-" in page.headers["content-security-policy"]
+        assert http.get("/tai-lieu/000_b6c86109a8f1a47b.txt", params={"dong": "abc"}).status_code == 200
+        for path in ("/tai-lieu/pyproject.toml", "/tai-lieu/..%2Fpyproject.toml", "/tai-lieu/..%5Cconftest.py",
+                     "/tai-lieu/%2Fetc%2Fpasswd", "/tai-lieu/.dtikg", "/tai-lieu/READY"):
+            response = http.get(path)
+            assert response.status_code == 404, path
+            assert "[tool" not in response.text and "root:" not in response.text
+
+
+def test_upload_good_file(upload_client, upload_web_app, tmp_path):
+    from gradio_client import handle_file
+    plan = tmp_path / "ke hoach Ha Giang 2024.txt"
+    plan.write_text(HA_GIANG_PLAN, encoding="utf-8")
+    message, frame, _ = upload_client.predict(handle_file(str(plan)), api_name="/nap_van_ban")
+    assert message.startswith("✓") and "ke_hoach_Ha_Giang_2024.txt" in message and "2 chỉ tiêu" in message
+    assert "ke_hoach_Ha_Giang_2024.txt" in {row[0] for row in frame["data"]}
+    saved = Path(upload_web_app.kg.dir) / "documents" / "ke_hoach_Ha_Giang_2024.txt"
+    assert saved.read_text(encoding="utf-8") == HA_GIANG_PLAN
+    answer = upload_client.predict(QUESTION, api_name="/ask")
+    cited = [i for i in answer["items"] if i["province"] == "Hà Giang"]
+    assert cited and cited[0]["source"]["document"] == "ke_hoach_Ha_Giang_2024.txt"
+    with httpx.Client(base_url=upload_client.src, timeout=10) as http:
+        page = http.get("/tai-lieu/ke_hoach_Ha_Giang_2024.txt", params={"dong": cited[0]["source"]["line"]})
+        assert page.status_code == 200 and "bệnh án điện tử" in page.text
+
+
+@pytest.mark.parametrize("name, data, words", [
+    ("rong.txt", b"", "rỗng"),
+    ("nhi_phan.txt", bytes(range(256)) * 8, "không phải văn bản"),
+    ("khong_co_gi.txt", "Xin chào, đây không phải kế hoạch.".encode(), "không tìm thấy chỉ tiêu"),
+    ("000_b6c86109a8f1a47b.txt", HA_GIANG_PLAN.encode(), "trùng với một văn bản có sẵn"),
+])
+def test_upload_bad_file_changes_nothing(upload_client, upload_web_app, tmp_path, name, data, words):
+    from gradio_client import handle_file
+    before = upload_web_app.kg.stats()
+    path = tmp_path / name
+    path.write_bytes(data)
+    message, frame, _ = upload_client.predict(handle_file(str(path)), api_name="/nap_van_ban")
+    assert message.startswith("✗") and words in message.lower() and "không thay đổi" in message
+    assert upload_web_app.kg.stats() == before
+    assert not (Path(upload_web_app.kg.dir) / "documents" / name).exists()
+
+
+def test_upload_size_limit(upload_web_app, tmp_path):
+    from ui.app import WebApp
+    small = WebApp(upload_web_app.kg, upload_web_app.engine, max_upload_bytes=100)
+    try:
+        path = tmp_path / "lon.txt"
+        path.write_text(HA_GIANG_PLAN, encoding="utf-8")
+        message, _ = small.upload(str(path))
+        assert message.startswith("✗") and "quá lớn" in message
+    finally:
+        small.close()
+
+
+def test_password_protects_the_app_and_the_viewer(protected_web_server):
+    from gradio_client import Client
+    url, credentials = protected_web_server
+    user, password = credentials
+    with httpx.Client(base_url=url, timeout=10) as http:
+        assert http.get("/tai-lieu/000_b6c86109a8f1a47b.txt").status_code == 401
+        assert http.post("/login", data={"username": user, "password": "sai"}).status_code >= 400
+        assert http.post("/login", data={"username": user, "password": password}).status_code == 200
+        assert http.get("/tai-lieu/000_b6c86109a8f1a47b.txt").status_code == 200
+    with pytest.raises(Exception):
+        Client(url, verbose=False)
+    authed = Client(url, auth=credentials, verbose=False)
+    assert authed.predict(QUESTION, api_name="/ask")["count"] == 7
