@@ -490,6 +490,50 @@ class Answerer:
             lines.append("Chưa thấy tỉnh khác có chỉ tiêu cùng nội dung.")
         return Answer(pq.question, "\n".join(lines), len(members), tuple(self._item(m) for m in members), pq.intent)
 
+    # ------------------------------------------------------------------ one item, all its facts
+    def _answer_item_details(self, pq: ParsedQuestion) -> Answer:
+        item = self._best_item(pq)
+        if item is None:
+            return self._empty(pq, "Không tìm thấy chỉ tiêu hay nhiệm vụ nào khớp với câu hỏi.")
+        parts = [f"{KIND_VI.get(item.kind, 'Mục').capitalize()} {item.number}"
+                 f"{f' ({item.province})' if item.province else ''}: “{item.text}” {self._cite(item)}."]
+        parts.append(f"Mục tiêu: {item.target}." if item.target else "Văn bản không ghi giá trị mục tiêu riêng.")
+        parts.append(f"Thời hạn: {item.deadline}." if item.deadline else "Văn bản không ghi thời hạn.")
+        by_role: "OrderedDict[str, list[str]]" = OrderedDict()
+        for a in self.catalog.assignments.get(item.iri, ()):
+            by_role.setdefault(role_label(a.role), []).append(a.agent_label)
+        if by_role:
+            parts.append("Phân công: " + "; ".join(f"{r}: {', '.join(n)}" for r, n in by_role.items()) + ".")
+        if item.baselines:
+            parts.append("Kết quả năm trước: " + "; ".join(b["raw"] for b in item.baselines) + ".")
+        grounds = [self._doc_label(self.catalog.documents[d]) for d in item.grounds if d in self.catalog.documents]
+        if grounds:
+            parts.append("Căn cứ: " + "; ".join(grounds) + ".")
+        return Answer(pq.question, " ".join(parts), 1, (self._item(item),), pq.intent)
+
+    # ------------------------------------------------------------------ lists by province / pillar
+    def _answer_list_items(self, pq: ParsedQuestion) -> Answer:
+        kinds = pq.kinds or ("indicator", "task")
+        if "indicator" in kinds:
+            kinds = tuple(k for k in kinds if k != "sub_item")  # counted like `dtikg stats`: sub-items apart
+        items = [i for i in self.catalog.items.values()
+                 if i.kind in kinds and (not pq.province or i.province == pq.province)
+                 and (not pq.pillar or i.pillar == pq.pillar)]
+        items.sort(key=lambda i: (i.province or "", i.file, i.line))
+        noun = _plural(pq.kinds or kinds)
+        scope = " ".join(x for x in (f"của {pq.province}" if pq.province else "",
+                                     f"thuộc trụ cột {pq.pillar}" if pq.pillar else "") if x)
+        if not items:
+            return self._empty(pq, f"Không có {noun} nào {scope} trong các kế hoạch đã nạp.".replace("  ", " "), 0)
+        provinces = sorted({i.province for i in items if i.province})
+        lines = [f"Có {len(items)} {noun} {scope}".strip() +
+                 (f" ở {len(provinces)} tỉnh" if len(provinces) > 1 else "") + ":"]
+        for i in items[:MAX_LISTED]:
+            lines.append(f"• {i.province}: {i.number}. {i.text} {self._cite(i)}")
+        if len(items) > MAX_LISTED:
+            lines.append(f"… và {len(items) - MAX_LISTED} mục nữa (xem bảng kết quả).")
+        return Answer(pq.question, "\n".join(lines), len(items), tuple(self._item(i) for i in items), pq.intent)
+
     # ------------------------------------------------------------------ baselines
     def _answer_baseline(self, pq: ParsedQuestion) -> Answer:
         hits = self._search(pq, kinds=("indicator", "sub_item", "task"), province=pq.province, k=40)

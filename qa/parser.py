@@ -78,6 +78,8 @@ class QuestionParser:
         self._provinces = sorted(((norm(p), p) for p in catalog.provinces()), key=lambda x: -len(x[0]))
         self._all_provinces = sorted(((norm(c.label), c.label) for c in codelists.provinces()),
                                      key=lambda x: -len(x[0]))
+        pillar_labels = {(norm(l), c.label) for c in codelists.pillars() for l in (c.label, *c.alt_labels)}
+        self._pillars = sorted(pillar_labels, key=lambda x: -len(x[0]))
         self._doc_keys: dict[str, list[str]] = {}
         for iri, doc in catalog.documents.items():
             if doc.id_local:
@@ -163,6 +165,11 @@ class QuestionParser:
         deadline, deadline_phrase = self._deadline(q)
         if deadline_phrase:
             take(re.escape(deadline_phrase))
+        pillar = None
+        for key, label in self._pillars:
+            if take(rf"(?:ve |thuoc |linh vuc |tru cot |nhom )?{re.escape(key)}"):
+                pillar = label
+                break
         superlative = "max" if re.search(r" (cao nhat|lon nhat|nhieu nhat) ", q) else \
             "min" if re.search(r" (thap nhat|nho nhat|it nhat) ", q) else None
         baseline = bool(re.search(r" nam 20\d\d ", q) and re.search(r" (dat|diem|ket qua) ", q)
@@ -181,15 +188,16 @@ class QuestionParser:
                 if len(key) > 3 and f" {key} " in tail:
                     issuer_asked = notation
                     break
-        intent = self._intent(q, documents, agencies, unknown_agency, province, roles, deadline, superlative,
-                              baseline, team, kinds)
         topic = self._topic(text, consumed)
+        intent = self._intent(q, documents, agencies, unknown_agency, province, roles, deadline, superlative,
+                              baseline, team, kinds, topic, pillar)
         return ParsedQuestion(
             question=text, intent=intent, agencies=tuple(agencies), unknown_agency=unknown_agency,
             province=province, roles=tuple(roles), role_phrase=role_phrase, kinds=kinds,
             documents=tuple(documents), unknown_document=unknown_document, deadline=deadline,
             deadline_phrase=deadline_phrase, topic=topic, wants_count=wants_count, superlative=superlative,
             team_number=team.group(1) if team else None, doc_type_asked=doc_type_asked, issuer_asked=issuer_asked,
+            pillar=pillar,
         )
 
     # ------------------------------------------------------------------ slots
@@ -267,7 +275,7 @@ class QuestionParser:
         return None, None
 
     def _intent(self, q, documents, agencies, unknown_agency, province, roles, deadline, superlative,
-                baseline, team, kinds) -> str:
+                baseline, team, kinds, topic="", pillar=None) -> str:
         if team or " doan kiem tra " in q:
             return "team"
         if documents:
@@ -303,6 +311,12 @@ class QuestionParser:
             return "agency_items"
         if deadline:
             return "deadline_items"
+        if topic and re.search(r" (la bao nhieu|bao nhieu phan tram|muc tieu|dat muc|muc nao|muc bao nhieu|"
+                               r"khi nao|bao gio|thoi han|han hoan thanh|den han|gia tri) ", q):
+            return "item_details"
+        if (province or pillar or kinds) and not topic and \
+                re.search(r" (nhung|bao nhieu|cac|liet ke|gom|nao|co gi) ", q):
+            return "list_items"
         return "search"
 
     def _topic(self, text: str, consumed: str) -> str:
@@ -310,7 +324,7 @@ class QuestionParser:
         stop = (r"so sanh|giua cac tinh|cac tinh|tinh nao|nhung tinh|cao nhat|thap nhat|lon nhat|nho nhat|"
                 r"bao nhieu|chi tieu|nhiem vu|nhung|nao|cac|gi|o|tai|cua|tinh|co quan|don vi|ai|la|duoc|dat|diem|"
                 r"van ban|thuoc|can cu|lien quan den|noi dung|phai|hoan thanh|han|trong|ve|theo|dat ra|"
-                r"quyet dinh|thong tu|cong van|nghi quyet|quy dinh|ket qua|nam \d{4}|thuc hien|giao|co|cho")
+                r"quyet dinh|thong tu|cong van|nghi quyet|quy dinh|ket qua|nam \d{4}|thuc hien|giao|co|cho|ke hoach")
         for _ in range(2):
             q = re.sub(rf" (?:{stop})(?= )", " ", q)
         words = q.split()

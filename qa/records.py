@@ -41,6 +41,7 @@ class ParsedQuestion:
     team_number: str | None = None
     doc_type_asked: str | None = None
     issuer_asked: str | None = None
+    pillar: str | None = None
 
 
 @dataclass(frozen=True)
