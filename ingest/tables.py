@@ -27,7 +27,7 @@ _ROMAN = re.compile(r"^(?=[IVXl]+\.?$)[IlVX]*[IVX][IlVX]*\.?$|^[IVX]?l{1,3}\.?$|
 
 def column_role(header: str) -> str | None:
     """The role of a column from its header text ("Đơn vị phối hợp thực hiện" → coordinate)."""
-    f = fold(header)
+    f = fold(strip_markup(header)).strip(" :.")
     if not f:
         return None
     rules = (
