@@ -33,7 +33,9 @@ run: store
 test: install browser
 	$(BIN)/python -m pytest -q -p no:cacheprovider tests
 
+# Benchmarks (not part of `make test`): outputs under /tmp/dtikg-bench, report in docs/benchmarks.md.
 bench: install
+	$(BIN)/pip install --quiet -e '.[bench]'
 	$(BIN)/python -m bench.run
 
 clean:
