@@ -73,6 +73,7 @@ CSS = """
 .dtikg-kind,.dtikg-group{color:var(--body-text-color-subdued);font-size:.8rem}
 .dtikg-sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
 .dtikg-table a:focus,.dtikg-answer a:focus{outline:2px solid var(--color-accent);outline-offset:1px}
+.dtikg-answer a,.dtikg-table a{padding:0}
 .dtikg-frame *{font-family:"Source Sans Pro",ui-sans-serif,system-ui,sans-serif!important}
 """
 SET_LANGUAGE_JS = "() => { document.documentElement.lang = 'vi'; }"

@@ -142,9 +142,9 @@ class DocumentLibrary:
 body{{font-family:system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans",sans-serif;margin:0;color:#1f2933;background:#fff}}
 header{{position:sticky;top:0;background:#f4f6f8;border-bottom:1px solid #d0d7de;padding:.6rem 1rem;z-index:1}}
 h1{{font-size:1.1rem;margin:0 0 .2rem}} header p{{margin:0;font-size:.9rem}}
-main{{padding:.5rem 0 40vh;font-family:ui-monospace,"DejaVu Sans Mono",monospace;font-size:.9rem}}
-.line{{display:flex;gap:.8rem;padding:0 1rem;white-space:pre-wrap;tab-size:4;scroll-margin-top:40vh}}
-.ln{{flex:0 0 3.5rem;text-align:right;color:#8a94a0;text-decoration:none;user-select:none}}
+main{{padding:.5rem 0 40vh;font-size:.95rem;line-height:1.45}}
+.line{{display:flex;gap:.8rem;padding:0 1rem;white-space:pre-wrap;tab-size:6;scroll-margin-top:40vh}}
+.ln{{flex:0 0 3.5rem;text-align:right;color:#8a94a0;text-decoration:none;user-select:none;font-variant-numeric:tabular-nums}}
 .tx{{flex:1;word-break:break-word}}
 .hl,.line:target{{background:#fff3b0;outline:2px solid #e0a800}}
 .hl .ln{{color:#7a5600;font-weight:700}}

@@ -1,0 +1,141 @@
+"""The web app in Debian's Chromium: ask, filter, download, open a citation, see the graph,
+run SPARQL and be refused an update, upload a plan and find it in an answer.
+Screenshots go to tests/artifacts/ui-*.png."""
+from __future__ import annotations
+
+import time
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+QUESTION = "Sở Y tế chủ trì những chỉ tiêu nào?"
+FIRST_PAINT_LIMIT = 3.0
+LAO_CAI_PLAN = """UBND TỈNH LÀO CAI
+
+Số: 77/KH-UBND
+
+Lào Cai, ngày 15 tháng 4 năm 2024
+
+KẾ HOẠCH
+
+Nâng cao chỉ số chuyển đổi số tỉnh Lào Cai năm 2024
+
+Stt\tNội dung chỉ tiêu\tĐơn vị chủ trì\tĐơn vị phối hợp\tThời gian hoàn thành
+1.\tTỷ lệ trạm y tế xã có bệnh án điện tử đạt 70%.\tSở Y tế\tUBND các huyện, thị xã, thành phố\tTháng 12/2024
+2.\tTỷ lệ trường học sử dụng học bạ số đạt 90%.\tSở Giáo dục và Đào tạo\tSở Y tế\tTháng 9/2024
+"""
+
+
+@pytest.fixture
+def page(chromium, request):
+    """A fresh page that records every request leaving the app's own server."""
+    context = chromium.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+    pg = context.new_page()
+    pg.outside_requests = []
+    yield pg
+    context.close()
+
+
+def _open(page, url: str) -> float:
+    page.on("request", lambda r: None if r.url.startswith((url, "data:", "blob:")) else page.outside_requests.append(r.url))
+    start = time.monotonic()
+    page.goto(url)
+    page.get_by_label("Câu hỏi").wait_for(state="visible", timeout=15000)
+    return time.monotonic() - start
+
+
+def _ask(page, question: str) -> None:
+    box = page.get_by_label("Câu hỏi")
+    box.fill(question)
+    box.press("Enter")
+    page.wait_for_function(
+        "q => { const j = document.querySelector('#bang-ket-qua table'); "
+        "return j && document.querySelector('#cau-tra-loi').innerText.length > 20; }", arg=question, timeout=20000)
+
+
+def _provinces(page) -> list[str]:
+    return page.locator("#bang-ket-qua tbody tr td:first-child").all_inner_texts()
+
+
+def test_ask_filter_download_and_open_a_citation(page, web_server, artifacts):
+    paint = _open(page, web_server)
+    (artifacts / "ui-first-paint.txt").write_text(f"{paint:.2f} s\n", encoding="utf-8")
+    assert paint < FIRST_PAINT_LIMIT, f"first paint took {paint:.2f} s"
+    assert page.evaluate("document.documentElement.lang") == "vi"
+    # keyboard only: the question box has the focus on load
+    page.keyboard.type(QUESTION)
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#bang-ket-qua table tbody tr", timeout=20000)
+    assert {"Ninh Bình", "Bắc Giang", "Thanh Hóa"} <= set(_provinces(page))
+    assert "Sở Y tế chủ trì" in page.locator("#cau-tra-loi").inner_text()
+    page.screenshot(path=str(artifacts / "ui-hoi-dap.png"), full_page=True)
+
+    page.locator("#loc-tinh input").click()
+    page.get_by_role("option", name="Bắc Giang").click()
+    page.wait_for_function("() => { const c = [...document.querySelectorAll('#bang-ket-qua tbody tr td:first-child')]"
+                           ".map(e => e.innerText); return c.length && c.every(t => t === 'Bắc Giang'); }")
+    assert "/" in page.locator("#tom-tat").inner_text()
+    with page.expect_download() as download:
+        page.locator("#tai-xlsx").click()
+    assert download.value.suggested_filename.endswith(".xlsx")
+    page.screenshot(path=str(artifacts / "ui-loc-tinh.png"), full_page=False)
+
+    link = page.locator("#bang-ket-qua a.dtikg-source").first
+    cited_line = int(link.get_attribute("href").split("dong=")[1].split("#")[0])
+    with page.expect_popup() as popup:
+        link.click()
+    viewer = popup.value
+    viewer.wait_for_load_state()
+    highlighted = viewer.locator(".line.hl")
+    assert highlighted.get_attribute("id") == f"L{cited_line}"
+    assert "hồ sơ sức khỏe điện tử" in highlighted.inner_text()
+    box = highlighted.bounding_box()
+    assert box and 0 <= box["y"] < viewer.viewport_size["height"], "the cited line is scrolled into view"
+    viewer.screenshot(path=str(artifacts / "ui-nguon.png"))
+
+    page.get_by_role("tab", name="Đồ thị").click()
+    page.locator("#do-thi-con .js-plotly-plot").wait_for(timeout=15000)
+    page.locator("#ma-tran .js-plotly-plot").wait_for(timeout=15000)
+    assert "Sở Y tế" in page.locator("#do-thi-con").inner_text()
+    page.screenshot(path=str(artifacts / "ui-do-thi.png"), full_page=True)
+    assert page.outside_requests == [], "the page must not fetch anything from outside (offline)"
+
+
+def test_sparql_read_and_refused_update(page, web_server, artifacts):
+    _open(page, web_server)
+    page.get_by_role("tab", name="SPARQL").click()
+    query = page.get_by_label("Truy vấn SPARQL")
+    query.fill("PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n"
+               "SELECT DISTINCT ?tinh WHERE { ?p skos:prefLabel ?tinh FILTER(STRSTARTS(STR(?tinh), \"Ninh\")) }")
+    page.get_by_role("button", name="Chạy truy vấn").click()
+    page.wait_for_function("() => document.querySelector('#trang-thai-sparql').innerText.includes('✓')")
+    assert "Ninh Bình" in page.locator("#ket-qua-sparql").inner_text()
+    page.screenshot(path=str(artifacts / "ui-sparql.png"), full_page=True)
+
+    query.fill("DELETE WHERE { ?s ?p ?o }")
+    page.get_by_role("button", name="Chạy truy vấn").click()
+    page.wait_for_function("() => document.querySelector('#trang-thai-sparql').innerText.includes('✗')")
+    assert "Chỉ cho phép truy vấn đọc" in page.locator("#trang-thai-sparql").inner_text()
+    page.screenshot(path=str(artifacts / "ui-sparql-tu-choi.png"), full_page=True)
+
+
+def test_upload_a_plan_and_find_it_in_an_answer(page, upload_server, upload_web_app, artifacts, tmp_path):
+    plan = tmp_path / "ke_hoach_lao_cai_2024.txt"
+    plan.write_text(LAO_CAI_PLAN, encoding="utf-8")
+    _open(page, upload_server)
+    page.get_by_role("tab", name="Văn bản").click()
+    with page.expect_file_chooser() as chooser:
+        page.get_by_role("button", name="Tải lên kế hoạch (.txt, .md) để nạp").click()
+    chooser.value.set_files(str(plan))
+    page.wait_for_function("() => document.querySelector('#trang-thai-nap').innerText.includes('Đã nạp')",
+                           timeout=60000)
+    assert "Lào Cai" in page.locator("#trang-thai-nap").inner_text()
+    page.wait_for_function("() => document.querySelector('#danh-sach-van-ban').innerText.includes('ke_hoach_lao_cai')")
+    page.screenshot(path=str(artifacts / "ui-van-ban.png"), full_page=True)
+
+    page.get_by_role("tab", name="Hỏi đáp").click()
+    _ask(page, QUESTION)
+    page.wait_for_function("() => document.querySelector('#bang-ket-qua').innerText.includes('Lào Cai')")
+    assert "Lào Cai" in _provinces(page)
+    page.screenshot(path=str(artifacts / "ui-tai-len-hoi-dap.png"), full_page=True)
