@@ -110,19 +110,19 @@ class WebApp:
         import gradio as gr
         answer = answer if isinstance(answer, dict) else None
         rows = tables.answer_rows(answer)
-        shown, summary, xlsx, csv_path = self._table(answer, rows)
+        table_html, summary, xlsx, csv_path = self._table(answer, rows)
         return (tables.answer_html(answer),
                 gr.Dropdown(choices=tables.province_choices(rows), value=tables.ALL_PROVINCES),
                 gr.Dropdown(choices=tables.role_choices(rows), value=tables.ALL_ROLES),
-                gr.Checkbox(value=True), summary, shown, xlsx, csv_path, answer_figure(answer))
+                gr.Checkbox(value=True), summary, table_html, xlsx, csv_path, answer_figure(answer))
 
     def filter_answer(self, answer: dict | None, province: str | None, role: str | None,
                       include_group: bool = True):
         """The results table, its summary and the downloads for one province and role."""
         answer = answer if isinstance(answer, dict) else None
         rows = tables.filter_rows(tables.answer_rows(answer), province, role, bool(include_group))
-        shown, summary, xlsx, csv_path = self._table(answer, rows, total=len((answer or {}).get("items") or []))
-        return summary, shown, xlsx, csv_path
+        table_html, summary, xlsx, csv_path = self._table(answer, rows, total=len((answer or {}).get("items") or []))
+        return summary, table_html, xlsx, csv_path
 
     def _table(self, answer: dict | None, rows: list[dict], total: int | None = None):
         if answer is None:

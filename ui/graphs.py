@@ -73,17 +73,22 @@ class AnswerGraph:
 def answer_graph(answer: dict | None, max_items: int = MAX_GRAPH_ITEMS) -> AnswerGraph:
     """Build the subgraph of an answer from its items (direct assignments first)."""
     g = AnswerGraph()
-    items = [i for i in (answer or {}).get("items") or [] if isinstance(i, dict)]
+    raw = answer.get("items") if isinstance(answer, dict) else None
+    items = [i for i in raw if isinstance(i, dict)] if isinstance(raw, list) else []
     g.total = len(items)
     direct = [i for i in items if not i.get("via_group")]
     g.group_left_out = len(items) - len(direct) if direct else 0
     items = (direct or items)[:max_items]
     g.shown = len(items)
-    items.sort(key=lambda i: (i.get("province") or "~", (i.get("source") or {}).get("document") or "",
-                              (i.get("source") or {}).get("line") or 0))
+
+    def order(i: dict) -> tuple:
+        source = i.get("source") if isinstance(i.get("source"), dict) else {}
+        return str(i.get("province") or "~"), str(source.get("document") or ""), str(source.get("line") or 0).zfill(8)
+
+    items.sort(key=order)
     for n, item in enumerate(items):
-        province = item.get("province")
-        source = item.get("source") or {}
+        province = str(item["province"]) if item.get("province") else None
+        source = item.get("source") if isinstance(item.get("source"), dict) else {}
         file = source.get("document")
         pkey = f"province:{province}" if province else None
         if pkey:
@@ -93,9 +98,9 @@ def answer_graph(answer: dict | None, max_items: int = MAX_GRAPH_ITEMS) -> Answe
             g.node(dkey, "document", _short(file, 22), _plain(f"Văn bản {file}" + (f" — {province}" if province else "")))
             if pkey:
                 g.edge(pkey, dkey, "thuộc tỉnh")
-        kind = item.get("kind") or ""
-        label = item.get("label") or ""
-        if kind in ("agency", "province", "document") and not item.get("agencies"):
+        kind = str(item.get("kind") or "")
+        label = str(item.get("label") or "")
+        if kind in ("agency", "province", "document") and not item.get("agencies"):  # a node, not an item
             nkind = {"agency": "agency", "province": "province", "document": "document"}[kind]
             key = f"{nkind}:{province}:{label}" if nkind == "agency" else f"{nkind}:{label}"
             g.node(key, nkind, _short(label), _plain(label))
@@ -103,7 +108,7 @@ def answer_graph(answer: dict | None, max_items: int = MAX_GRAPH_ITEMS) -> Answe
                 g.edge(dkey, key, "nguồn")
             continue
         ikey = f"item:{n}"
-        number = item.get("number") or ""
+        number = str(item.get("number") or "")
         details = [f"{number} {label}".strip()]
         for name, value in (("Thời hạn", item.get("deadline")), ("Mục tiêu", item.get("target"))):
             if value:
@@ -114,7 +119,8 @@ def answer_graph(answer: dict | None, max_items: int = MAX_GRAPH_ITEMS) -> Answe
                "<br>".join(_plain(d) for d in details))
         if dkey:
             g.edge(dkey, ikey, "nguồn")
-        for entry in item.get("agencies") or []:
+        agencies = item.get("agencies") if isinstance(item.get("agencies"), list) else []
+        for entry in agencies:
             role, _, name = str(entry).partition(": ")
             if not name:
                 role, name = "", role

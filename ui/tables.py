@@ -82,27 +82,46 @@ def document_link(file: str, line: int | None = None) -> str:
 
 
 # ---------------------------------------------------------------------------- answer rows
+def _text(value) -> str:
+    return "" if value is None else str(value)
+
+
+def _texts(value) -> list[str]:
+    return [str(v) for v in value if v is not None] if isinstance(value, (list, tuple)) else []
+
+
+def _line(value) -> int | None:
+    try:
+        line = int(value)
+    except (TypeError, ValueError):
+        return None
+    return line if line > 0 else None
+
+
 def answer_rows(answer: dict | None) -> list[dict]:
-    """One flat row per answer item (the columns of COLUMNS)."""
+    """One flat row per answer item (the columns of COLUMNS). The answer may come from an
+    API client, so every field is coerced rather than trusted."""
+    items = answer.get("items") if isinstance(answer, dict) else None
     rows = []
-    for item in (answer or {}).get("items") or []:
+    for item in items if isinstance(items, list) else []:
         if not isinstance(item, dict):
             continue
-        source = item.get("source") or {}
+        source = item.get("source") if isinstance(item.get("source"), dict) else {}
+        kind = _text(item.get("kind"))
         rows.append({
-            "province": item.get("province") or None,
-            "kind": KIND_LABELS.get(item.get("kind") or "", item.get("kind") or ""),
-            "number": item.get("number") or "",
-            "label": item.get("label") or "",
-            "roles": list(item.get("roles") or []),
+            "province": _text(item.get("province")) or None,
+            "kind": KIND_LABELS.get(kind, kind),
+            "number": _text(item.get("number")),
+            "label": _text(item.get("label")),
+            "roles": _texts(item.get("roles")),
             "via_group": bool(item.get("via_group")),
-            "agencies": sorted(item.get("agencies") or [], key=_agency_order),
-            "deadline": item.get("deadline") or "",
-            "target": item.get("target") or "",
-            "grounds": list(item.get("grounds") or []),
-            "document": source.get("document") or "",
-            "line": source.get("line") or None,
-            "quote": source.get("text") or "",
+            "agencies": sorted(_texts(item.get("agencies")), key=_agency_order),
+            "deadline": _text(item.get("deadline")),
+            "target": _text(item.get("target")),
+            "grounds": _texts(item.get("grounds")),
+            "document": _text(source.get("document")),
+            "line": _line(source.get("line")),
+            "quote": _text(source.get("text")),
         })
     return rows
 

@@ -37,7 +37,10 @@ def test_rows_filters_and_choices():
     assert len(tables.filter_rows(rows, None, "phối hợp")) == 1
     assert len(tables.filter_rows(rows, None, None, include_group=False)) == 1
     assert tables.answer_rows({"items": ["odd", None]}) == []
-    assert tables.answer_rows(None) == []
+    assert tables.answer_rows(None) == [] and tables.answer_rows({"items": "x"}) == []
+    odd = tables.answer_rows({"items": [{"roles": "chủ trì", "label": 5, "source": {"line": "x", "document": 1}}]})
+    assert odd[0]["roles"] == [] and odd[0]["label"] == "5" and odd[0]["line"] is None
+    assert "<table" in tables.rows_html(odd)
 
 
 def test_html_is_escaped_and_links_cite_the_viewer():
