@@ -356,7 +356,8 @@ def run_threads(runs: int, passes: int, out: Path, scales: list[int]) -> dict:
         raise RuntimeError("run the scale section first")
     scale, store = built[0]
     results: dict[str, list[dict]] = {}
-    for label, env in (("default threads", {}), ("OMP_NUM_THREADS=1", {"OMP_NUM_THREADS": "1"})):
+    for label, env in (("default threads", {}), ("OMP_NUM_THREADS=1", {"OMP_NUM_THREADS": "1"}),
+                       ("OMP_WAIT_POLICY=PASSIVE", {"OMP_WAIT_POLICY": "PASSIVE"})):
         results[label] = []
         for r in range(runs):
             result = worker("engine", "--store", str(store), "--passes", str(passes), env=env)
