@@ -55,12 +55,22 @@ def _province_names() -> tuple[tuple[str, str], ...]:
     return tuple(sorted(names, key=lambda x: -len(x[0])))
 
 
+@lru_cache(maxsize=1)
+def _province_pattern() -> re.Pattern:
+    """One alternation of all province names (folded, longest first)."""
+    return re.compile(r"\b(" + "|".join(re.escape(n) for n, _ in _province_names()) + r")\b")
+
+
+@lru_cache(maxsize=1)
+def _province_by_fold() -> dict[str, str]:
+    return {name: label for name, label in _province_names()}
+
+
 def _strip_province(folded: str) -> str:
-    for name, _ in _province_names():
-        folded = re.sub(rf"\b{re.escape(name)}\b", " ", folded)
-    return folded
+    return _province_pattern().sub(" ", folded)
 
 
+@lru_cache(maxsize=4096)
 def _type_key(text: str) -> str:
     folded = _strip_province(fold(text.replace("{tinh}", " ")))
     words = [w for w in re.findall(r"[a-z0-9]+", folded) if w not in {"va", "tinh", "chi", "nhanh"}]
@@ -81,11 +91,8 @@ def _agency_types() -> tuple[_AgencyType, ...]:
 
 def province_in(text: str) -> str | None:
     """The province named in a piece of text, if any."""
-    folded = fold(text)
-    for name, label in _province_names():
-        if re.search(rf"\b{re.escape(name)}\b", folded):
-            return label
-    return None
+    m = _province_pattern().search(fold(text))
+    return _province_by_fold()[m.group(1)] if m else None
 
 
 def looks_like_agency(text: str) -> bool:
@@ -145,6 +152,7 @@ class AgencyResolver:
 
     def __init__(self, province: str | None):
         self.province = province
+        self._cache: dict[str, list[AgencyMention]] = {}
 
     def resolve(self, raw: str) -> AgencyMention | None:
         """One agency or group name (no list) → its mention, or None if it is no agency."""
@@ -188,6 +196,12 @@ class AgencyResolver:
 
     def split(self, cell: str) -> list[AgencyMention]:
         """An agency cell → mentions, split at ';', ',', 'và' and bullets, names with commas kept."""
+        cached = self._cache.get(cell)
+        if cached is None:
+            cached = self._cache[cell] = self._split(cell)
+        return list(cached)
+
+    def _split(self, cell: str) -> list[AgencyMention]:
         cell = squash(nfc(cell).replace("\n", " "))
         if not cell:
             return []

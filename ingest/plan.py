@@ -5,7 +5,7 @@ import re
 from collections import Counter
 from datetime import date
 
-from .agencies import _province_names
+from .agencies import _province_by_fold, _province_pattern
 from .legal import find_references
 from .records import LegalReference, PlanInfo, SourceSpan
 from .text import fold
@@ -19,13 +19,12 @@ _YEAR = re.compile(r"\b(20[1-3]\d)\b")
 def detect_province(lines: list[str]) -> str | None:
     """The province a plan belongs to: the most often named one, 'tỉnh X' counting double."""
     counts: Counter[str] = Counter()
+    pattern, labels = _province_pattern(), _province_by_fold()
     for line in lines:
         folded = fold(line)
-        for name, label in _province_names():
-            hits = len(re.findall(rf"\b{re.escape(name)}\b", folded))
-            if hits:
-                counts[label] += hits + len(re.findall(rf"\btinh {re.escape(name)}\b", folded))
-                folded = re.sub(rf"\b{re.escape(name)}\b", " ", folded)
+        for m in pattern.finditer(folded):
+            label = labels[m.group(1)]
+            counts[label] += 2 if folded[max(0, m.start() - 5):m.start()] == "tinh " else 1
     if not counts:
         return None
     return counts.most_common(1)[0][0]

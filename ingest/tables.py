@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .agencies import looks_like_agency, split_value_and_agency
 from .context import ReadContext, strip_markup
@@ -25,6 +26,7 @@ ROLE_COLUMNS = {
 _ROMAN = re.compile(r"^(?=[IVXl]+\.?$)[IlVX]*[IVX][IlVX]*\.?$|^[IVX]?l{1,3}\.?$|^Il+\.?$")
 
 
+@lru_cache(maxsize=8192)
 def column_role(header: str) -> str | None:
     """The role of a column from its header text ("Đơn vị phối hợp thực hiện" → coordinate)."""
     f = fold(strip_markup(header)).strip(" :.")
@@ -343,7 +345,7 @@ class _DelimitedTableReader:
                     claimed.add(n)
                     n += 1
                     continue
-                if _is_header(stripped):
+                if not row_number(stripped[0] if stripped else "") and _is_header(stripped):
                     break  # a different table starts here
                 rows.append(RawRow(cells, n, after_header))
                 claimed.add(n)

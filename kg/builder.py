@@ -10,12 +10,13 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import Literal, URIRef
 
 from ingest.legal import render_reference
 from ingest.records import AgencyMention, DocumentExtraction, Item, ItemKind, LegalReference, SourceSpan
 from ingest.text import fold
 from ontology import codelists
+from .triples import TripleBuffer
 from ontology.namespaces import (
     AGENCY_TYPE, DOCTYPE, DTI, ELI, ID, ISSUER, OA, ORG, PILLAR, PROVINCE, RDF, RDFS, ROLE, SKOS, TIME, XSD,
 )
@@ -80,16 +81,23 @@ def pillar_for(section: str | None) -> URIRef | None:
     return _pillar_index().get(_pillar_key(section))
 
 
+@lru_cache(maxsize=None)
+def _type_alt_labels(code: str) -> tuple[str, ...]:
+    return next((c.alt_labels for c in codelists.agency_types() if c.notation == code), ())
+
+
 class GraphBuilder:
     """Builds the RDF of one document extraction."""
 
-    def build(self, doc: DocumentExtraction) -> Graph:
-        g = Graph()
+    def build(self, doc: DocumentExtraction) -> TripleBuffer:
+        g = TripleBuffer()
         g.bind("dti", DTI._NS)
         g.bind("eli", ELI)
         self.doc = doc
         self.g = g
         self.labels: dict[URIRef, str] = {}
+        self.lines_done: set[int] = set()
+        self.types_done: set[URIRef] = set()
         self.file = doc.file
         self.province = doc.plan.province
         self.prov_iri = province_iri(self.province)
@@ -132,24 +140,21 @@ class GraphBuilder:
         if self.prov_iri:
             g.add((p, DTI.province, self.prov_iri))
         if plan.span:
-            g.add((p, DTI.source, self._span(p, plan.span, "source")))
+            g.add((p, DTI.source, self._span(plan.span)))
 
-    def _span(self, subject: URIRef, span: SourceSpan, name: str) -> URIRef:
-        g = self.g
-        s = URIRef(f"{subject}/{name}")
-        g.add((s, RDF.type, OA.SpecificResource))
-        g.add((s, OA.hasSource, self.source_iri))
-        g.add((s, DTI.line, Literal(span.line, datatype=XSD.integer)))
-        quote = URIRef(f"{s}/quote")
-        g.add((s, OA.hasSelector, quote))
-        g.add((quote, RDF.type, OA.TextQuoteSelector))
-        g.add((quote, OA.exact, Literal(span.text)))
-        pos = URIRef(f"{s}/position")
-        g.add((s, OA.hasSelector, pos))
-        g.add((pos, RDF.type, OA.TextPositionSelector))
-        g.add((pos, OA.start, Literal(span.start, datatype=XSD.nonNegativeInteger)))
-        g.add((pos, OA.end, Literal(span.end if span.end is not None else len(span.text),
-                                    datatype=XSD.nonNegativeInteger)))
+    def _span(self, span: SourceSpan) -> URIRef:
+        """The provenance node of a source line: one per line, shared by every fact read there."""
+        s = ID[f"source/{slug(self.file)}/line/{span.line}"]
+        if span.line not in self.lines_done:
+            self.lines_done.add(span.line)
+            g = self.g
+            g.add((s, RDF.type, OA.SpecificResource))
+            g.add((s, OA.hasSource, self.source_iri))
+            g.add((s, DTI.line, Literal(span.line, datatype=XSD.integer)))
+            quote = URIRef(f"{s}/quote")
+            g.add((s, OA.hasSelector, quote))
+            g.add((quote, RDF.type, OA.TextQuoteSelector))
+            g.add((quote, OA.exact, Literal(span.text)))
         return s
 
     def _legal(self, ref: LegalReference, cited_by_plan: bool = False) -> URIRef:
@@ -178,7 +183,7 @@ class GraphBuilder:
             g.add((self.plan_iri, ELI.cites, iri))
             if ref.span:
                 g.add((iri, DTI.citingText, Literal(ref.span.text.strip())))
-                g.add((iri, DTI.source, self._span(iri, ref.span, f"cited/{slug(self.file)}/{ref.span.line}")))
+                g.add((iri, DTI.source, self._span(ref.span)))
                 if re.search(r"\b(can cu|thuc hien|theo tinh than)\b", fold(ref.span.text)) or \
                         ref.span.text.lstrip().startswith(("¹", "²", "³")):
                     g.add((self.plan_iri, ELI.based_on, iri))
@@ -197,12 +202,11 @@ class GraphBuilder:
         raw = re.sub(r"\s*\([^)]*\)", "", mention.raw).strip(" -;,.")
         if raw and fold(raw) != fold(mention.name) and len(raw) < 120:
             g.add((iri, SKOS.altLabel, Literal(raw, lang="vi")))
-        if mention.type_code:
+        if mention.type_code and iri not in self.types_done:
+            self.types_done.add(iri)
             g.add((iri, DTI.agencyType, AGENCY_TYPE[mention.type_code]))
-            for concept in codelists.agency_types():
-                if concept.notation == mention.type_code:
-                    for alt in concept.alt_labels:
-                        g.add((iri, SKOS.altLabel, Literal(alt, lang="vi")))
+            for alt in _type_alt_labels(mention.type_code):
+                g.add((iri, SKOS.altLabel, Literal(alt, lang="vi")))
         if mention.category:
             g.add((iri, DTI.agencyCategory, Literal(mention.category)))
         for cat in mention.covers:
@@ -234,9 +238,9 @@ class GraphBuilder:
             g.add((it, DTI.parentItem, item_iri(self.file, item.parent)))
         if item.note:
             g.add((it, DTI.note, Literal(item.note)))
-        g.add((it, DTI.source, self._span(it, item.span, "source")))
-        for i, span in enumerate(item.also_spans, 2):
-            g.add((it, DTI.source, self._span(it, span, f"source{i}")))
+        g.add((it, DTI.source, self._span(item.span)))
+        for span in item.also_spans:
+            g.add((it, DTI.alsoSource, self._span(span)))
         for ref in item.grounds:
             g.add((it, DTI.groundedIn, self._legal(ref)))
         if item.deadline:
@@ -290,5 +294,5 @@ class GraphBuilder:
                 g.add((a, DTI.roleHolder, Literal(assignment.agency.holder)))
             if assignment.agency.note:
                 g.add((a, DTI.note, Literal(assignment.agency.note)))
-            g.add((a, DTI.source, self._span(a, assignment.span, "source")))
+            g.add((a, DTI.source, self._span(assignment.span)))
 

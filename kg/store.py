@@ -48,8 +48,9 @@ class GraphStore(Protocol):
     def close(self) -> None: ...
 
 
-def _ntriples(data: Graph) -> str:
-    return data.serialize(format="nt")
+def _ntriples(data) -> str:
+    from .triples import to_ntriples
+    return to_ntriples(data)
 
 
 # --------------------------------------------------------------------------- Oxigraph

@@ -93,6 +93,7 @@ class DTI(DefinedNamespace):
     percent: URIRef
     # provenance
     source: URIRef
+    alsoSource: URIRef
     line: URIRef
     fileName: URIRef
     contentHash: URIRef
