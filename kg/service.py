@@ -150,10 +150,13 @@ class KnowledgeGraph:
         counts = {k.value: doc.count(k) for k in ItemKind}
         return IngestOutcome(doc.file, True, "đã nạp", counts, doc.warnings, changed=previous != doc.content_hash)
 
+    def read_bytes(self, name: str, data: bytes) -> DocumentExtraction:
+        """Read a document without writing anything (to check an upload before storing it)."""
+        return self.reader.read(name, data)
+
     def ingest_bytes(self, name: str, data: bytes) -> IngestOutcome:
-        """Ingest an uploaded document (the web app's path)."""
-        doc = self.reader.read(name, data)
-        return self.ingest_extraction(doc)
+        """Ingest an uploaded document."""
+        return self.ingest_extraction(self.read_bytes(name, data))
 
     def remove(self, file: str) -> None:
         self.store.drop_graph(str(graph_iri(file)))

@@ -202,7 +202,7 @@ class WebApp:
                                          f"{self.max_upload_bytes // 1048576} MB).")
         data = path.read_bytes()
         step(0.2, "Đang đọc văn bản")
-        doc = self.kg.reader.read(name, data)
+        doc = self.kg.read_bytes(name, data)
         counts = {k: doc.count(k) for k in ItemKind}
         if not any(counts.values()):
             raise UploadRejected("W006", f"Không tìm thấy chỉ tiêu, nhiệm vụ hay đoàn kiểm tra nào trong tệp {name}.")
@@ -237,7 +237,7 @@ class WebApp:
         try:
             if previous is not None:
                 self.library.save(name, previous)
-                self.kg.ingest_extraction(self.kg.reader.read(name, previous))
+                self.kg.ingest_extraction(self.kg.read_bytes(name, previous))
             else:
                 self.library.discard(self.library.upload_dir / name)
                 if not known:
