@@ -553,6 +553,14 @@ class Answerer:
                  and (not pq.team_number or i.number == pq.team_number)]
         if not teams:
             return self._empty(pq, "Không tìm thấy đoàn kiểm tra như câu hỏi nêu.", 0)
+        teams.sort(key=lambda t: (t.province or "", t.file, t.line))
+        if pq.wants_count and not pq.team_number:
+            where = f" của {pq.province}" if pq.province else ""
+            lines = [f"Có {len(teams)} đoàn kiểm tra{where}:"]
+            lines += [f"• {t.text} ({t.province}) {self._cite(t)}" for t in teams]
+            items = tuple(AnswerItem(kind="team", label=t.text, province=t.province,
+                                     source=Source(t.file, t.line, t.quote), number=t.number) for t in teams)
+            return Answer(pq.question, "\n".join(lines), len(teams), items, pq.intent)
         roles = [r for r in pq.roles if r in TEAM_ROLES] or list(TEAM_ROLES)
         out, lines = [], []
         for team in teams:

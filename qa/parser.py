@@ -36,7 +36,7 @@ ROLE_PATTERNS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (r"tong hop", ("aggregate",)),
     (r"pho truong doan", ("team_deputy",)),
     (r"truong doan", ("team_leader",)),
-    (r"thanh vien", ("team_member",)),
+    (r"thanh vien|thanh phan|gom (nhung )?(co quan|don vi)", ("team_leader", "team_deputy", "team_member")),
     (r"(duoc )?kiem tra (nhung |cac )?(don vi|co quan)|don vi (nao )?duoc kiem tra", ("inspected",)),
     (r"chiu trach nhiem|phu trach|tham gia|lien quan", ALL_ROLES),
 )
@@ -174,7 +174,8 @@ class QuestionParser:
             "min" if re.search(r" (thap nhat|nho nhat|it nhat) ", q) else None
         baseline = bool(re.search(r" nam 20\d\d ", q) and re.search(r" (dat|diem|ket qua) ", q)
                         and not deadline)
-        wants_count = " bao nhieu " in q and not baseline and " bao nhieu diem " not in q
+        wants_count = (" bao nhieu " in q or bool(re.search(r" may (chi tieu|nhiem vu|doan|tinh|co quan|van ban|muc) ", q))) \
+            and not baseline and " bao nhieu diem " not in q
         doc_type_asked = None
         m = re.search(r" (quyet dinh|nghi quyet|thong tu|cong van|ke hoach|nghi dinh|van ban) (nao|gi) ", q)
         if m:
