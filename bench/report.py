@@ -97,6 +97,10 @@ def plot_latency(results: dict) -> str | None:
     ax2.set_ylabel("seconds (median)")
     ax2.set_title("Start-up and ingest against corpus size")
     ax2.legend()
+    for ax in (ax1, ax2):
+        ax.set_xticks(docs)
+        ax.set_xticklabels([f"{d}\n({s['scale']}×)" for d, s in zip(docs, scales)])
+        ax.minorticks_off()
     fig.tight_layout()
     IMG.mkdir(parents=True, exist_ok=True)
     path = IMG / "bench-latency-vs-size.png"
