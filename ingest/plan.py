@@ -70,15 +70,16 @@ def read_plan(document: str, lines: list[str]) -> PlanInfo:
         years = Counter(int(y) for line in lines for y in _YEAR.findall(line))
         year = years.most_common(1)[0][0] if years else None
     title = None
-    for n, line in enumerate(lines, 1):
-        if fold(line).startswith("ke hoach") and len(line.strip()) > 8:
+    for n, line in enumerate(lines[:40], 1):
+        if fold(line).startswith("ke hoach") and line.strip().upper() == line.strip() or \
+                fold(line).startswith("ke hoach") and len(line.strip()) > 20 and n <= 15:
             rest = line.strip()
             if len(rest) < 15 and n < len(lines):
                 rest = rest + " " + next((l.strip() for l in lines[n:n + 3] if l.strip()), "")
             title = " ".join(rest.split())
             break
-    if title is None:
-        title = next((l.strip() for l in lines if l.strip()), None)
+    if title is None and province:
+        title = f"Kế hoạch chuyển đổi số tỉnh {province}"
     return PlanInfo(
         province=province,
         number=best.id_local if best and best.number else None,

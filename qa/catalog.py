@@ -10,6 +10,15 @@ from dataclasses import dataclass, field
 from ingest.text import fold
 from kg.queries import query
 from kg.store import GraphStore
+from ontology import codelists
+from ontology.namespaces import DTI, ELI, RDF, RDFS, SKOS
+
+
+def _role_label(notation: str) -> str:
+    try:
+        return codelists.role(notation).label
+    except ValueError:
+        return notation
 
 
 def _s(value) -> str | None:
@@ -99,51 +108,79 @@ class Catalog:
         self._load()
 
     def _load(self) -> None:
+        """Read the graph through linear queries (one row per distinct fact) and assemble in
+        Python: shared nodes appear in several document graphs, so joining many OPTIONALs
+        in one query would multiply rows."""
         st = self.store
+        labels = {str(r["s"]): str(r["label"]) for r in st.select(query("catalog_labels"))}
         for r in st.select(query("catalog_items")):
             iri = str(r["item"])
             if iri in self.items:
                 continue
+            province = labels.get(str(r["province"])) if r["province"] is not None else None
             self.items[iri] = CatalogItem(
-                iri=iri, kind=str(r["kind"]), number=str(r["number"]), text=str(r["text"]),
-                province=_s(r["provinceLabel"]), plan=str(r["plan"]), file=str(r["file"]),
-                line=int(r["line"]), quote=str(r["quote"]), section=_s(r["section"]),
-                pillar=_s(r["pillarLabel"]), parent=_s(r["parent"]), deadline=_s(r["deadlineRaw"]),
-                deadline_kind=_s(r["deadlineKind"]), begin=_s(r["begin"]), end=_s(r["end"]),
-                target=_s(r["targetRaw"]),
-                target_value=float(r["targetValue"]) if r["targetValue"] is not None else None,
-                target_unit=_s(r["targetUnit"]), comparator=_s(r["targetComparator"]), concept=_s(r["concept"]),
-            )
-            self.plan_province[str(r["plan"])] = _s(r["provinceLabel"])
-        for r in st.select(query("catalog_assignments")):
-            a = CatalogAssignment(
-                item=str(r["item"]), agent=str(r["agent"]), agent_label=str(r["agentLabel"]),
-                group=r["group"] is not None and str(r["group"]).lower() == "true", role=str(r["role"]), role_label=str(r["roleLabel"]),
-                agency_type=_s(r["agencyType"]), category=_s(r["category"]), holder=_s(r["holder"]),
-                line=int(r["line"]), quote=str(r["quote"]),
-            )
-            self.assignments[a.item].append(a)
-        for r in st.select(query("catalog_agents")):
-            iri = str(r["agent"])
-            agent = self.agents.get(iri)
-            if agent is None:
-                agent = self.agents[iri] = CatalogAgent(
-                    iri=iri, label=str(r["label"]), alt_labels=set(), group=str(r["group"]).lower() == "true",
-                    agency_type=_s(r["agencyType"]), category=_s(r["category"]), covers=set(),
-                    province=_s(r["provinceLabel"]))
-            if r["alt"] is not None:
-                agent.alt_labels.add(str(r["alt"]))
-            if r["covers"] is not None:
-                agent.covers.add(str(r["covers"]))
-        for r in st.select(query("catalog_documents")):
-            iri = str(r["doc"])
-            if iri in self.documents:
+                iri=iri, kind=str(r["kind"]), number=str(r["number"]), text=str(r["text"]), province=province,
+                plan=str(r["plan"]), file=str(r["file"]), line=int(r["line"]), quote=str(r["quote"]))
+            self.plan_province[str(r["plan"])] = province
+        for r in st.select(query("catalog_item_facts")):
+            item = self.items.get(str(r["item"]))
+            if item is None:
                 continue
+            fact, value = str(r["fact"]), r["o"]
+            if fact == "pillar":
+                item.pillar = labels.get(str(value), str(value))
+            elif fact == "target_value":
+                item.target_value = float(value)
+            elif fact in ("section", "parent", "concept", "deadline", "deadline_kind", "begin", "end", "target",
+                          "target_unit", "comparator"):
+                attr = {"target_unit": "target_unit"}.get(fact, fact)
+                if getattr(item, attr) is None:
+                    setattr(item, attr, str(value))
+        agent_props: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+        for r in st.select(query("catalog_agents")):
+            agent_props[str(r["agent"])][str(r["p"])].append(str(r["o"]))
+        for iri, props in agent_props.items():
+            labels_of = sorted(props.get(str(SKOS.prefLabel), []))
+            types = props.get(str(RDF.type), [])
+            province = props.get(str(DTI.province))
+            self.agents[iri] = CatalogAgent(
+                iri=iri, label=labels_of[0] if labels_of else iri.rsplit("/", 1)[-1],
+                alt_labels=set(props.get(str(SKOS.altLabel), [])) | set(labels_of[1:]),
+                group=str(DTI.AgencyGroup) in types,
+                agency_type=min(props[str(DTI.agencyType)]) if props.get(str(DTI.agencyType)) else None,
+                category=min(props[str(DTI.agencyCategory)]) if props.get(str(DTI.agencyCategory)) else None,
+                covers=set(props.get(str(DTI.coversAgencyCategory), [])),
+                province=labels.get(province[0]) if province else None)
+        for r in st.select(query("catalog_assignments")):
+            agent = self.agents.get(str(r["agent"]))
+            role = str(r["role"])
+            a = CatalogAssignment(
+                item=str(r["item"]), agent=str(r["agent"]), agent_label=agent.label if agent else str(r["agent"]),
+                group=bool(agent and agent.group), role=role, role_label=_role_label(role),
+                agency_type=agent.agency_type if agent else None, category=agent.category if agent else None,
+                holder=_s(r["holder"]), line=int(r["line"]), quote=str(r["quote"]))
+            self.assignments[a.item].append(a)
+        doc_props: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+        for r in st.select(query("catalog_documents")):
+            doc_props[str(r["doc"])][str(r["p"])].append(str(r["o"]))
+        for iri, props in doc_props.items():
+            def one(prop) -> str | None:
+                values = props.get(str(prop))
+                return min(values) if values else None
+
+            def longest(prop) -> str | None:  # the most informative of several documents' wording
+                values = props.get(str(prop))
+                return max(values, key=lambda v: (len(v), v)) if values else None
+            doc_type = one(ELI.type_document)
+            province = one(DTI.province)
+            source = one(DTI.sourceDocument)
             self.documents[iri] = CatalogDocument(
-                iri=iri, id_local=_s(r["id"]), label=_s(r["label"]) or _s(r["id"]) or iri,
-                type_label=_s(r["typeLabel"]), date=_s(r["date"]), issuer=_s(r["issuer"]),
-                issuing_body=_s(r["issuingBody"]), scope=_s(r["scope"]), province=_s(r["provinceLabel"]),
-                is_plan=str(r["isPlan"]).lower() == "true", plan_file=_s(r["planFile"]))
+                iri=iri, id_local=one(ELI.id_local), label=longest(RDFS.label) or one(ELI.id_local) or iri,
+                type_label=labels.get(doc_type) if doc_type else None, date=one(ELI.date_document),
+                issuer=one(DTI.issuerCode), issuing_body=longest(DTI.issuingBody), scope=one(DTI.scope),
+                province=labels.get(province) if province else None,
+                is_plan=str(DTI.Plan) in props.get(str(RDF.type), []),
+                plan_file=labels.get(source) if source else None)
         for r in st.select(query("catalog_citations")):
             doc = self.documents.get(str(r["doc"]))
             if doc is not None:
@@ -159,6 +196,8 @@ class Catalog:
                 item.baselines.append({"raw": str(r["raw"]), "year": _s(r["year"])})
         for doc in self.documents.values():
             doc.citations.sort(key=lambda c: (c["file"], c["line"]))
+        for item in self.items.values():
+            item.baselines.sort(key=lambda b: b["raw"])
 
     # ------------------------------------------------------------------ helpers
     def provinces(self) -> list[str]:

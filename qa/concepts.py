@@ -23,6 +23,7 @@ from .retriever import HybridRetriever
 
 CONCEPT_GRAPH = ID["graph/concepts"]
 CONCEPT_KINDS = ("indicator", "sub_item")
+METHOD_VERSION = "2"  # bump when linking changes: stored concepts are rebuilt
 THRESHOLD = 0.80
 FLOOR = 0.74
 
@@ -67,26 +68,35 @@ def link_concepts(catalog: Catalog, retriever: HybridRetriever, threshold: float
             cache[key] = similarity(texts[i], texts[j], float(vectors[i] @ vectors[j]))
         return cache[key]
 
+    # Candidates: for every item, the two nearest items (by cosine) of each other province
+    # among its global top-K neighbours; one chunked matrix product instead of province pairs.
+    members = np.array([i for p in provinces for i in by_province[p]])
+    province_of_idx = {i: catalog.items[retriever.iris[i]].province for i in members}
+    matrix = vectors[members]
+    k = min(len(members), 400)
+    best: dict[tuple[int, str], tuple[float, int]] = {}
+    for start in range(0, len(members), 512):
+        block = matrix[start:start + 512] @ matrix.T
+        top = np.argpartition(-block, k - 1, axis=1)[:, :k] if k < len(members) else \
+            np.tile(np.arange(len(members)), (block.shape[0], 1))
+        for row, cols in enumerate(top):
+            i = int(members[start + row])
+            pi = province_of_idx[i]
+            per_province: dict[str, list[int]] = defaultdict(list)
+            for c in cols[np.argsort(-block[row, cols])]:
+                j = int(members[c])
+                pj = province_of_idx[j]
+                if pj != pi and len(per_province[pj]) < 2:
+                    per_province[pj].append(j)
+            for pj, cands in per_province.items():
+                for j in cands:
+                    s_ij = sim(i, j)
+                    if s_ij > best.get((i, pj), (-1.0, -1))[0]:
+                        best[(i, pj)] = (s_ij, j)
     edges: list[tuple[float, int, int]] = []
-    for pi, p in enumerate(provinces):
-        for q in provinces[pi + 1:]:
-            a_idx, b_idx = by_province[p], by_province[q]
-            cos = vectors[a_idx] @ vectors[b_idx].T
-            best: dict[int, tuple[float, int]] = {}
-            back: dict[int, tuple[float, int]] = {}
-            for i, ai in enumerate(a_idx):
-                for j in np.argsort(-cos[i])[:5]:
-                    s = sim(ai, b_idx[j])
-                    if s > best.get(ai, (-1.0, -1))[0]:
-                        best[ai] = (s, b_idx[j])
-            for j, bj in enumerate(b_idx):
-                for i in np.argsort(-cos[:, j])[:5]:
-                    s = sim(a_idx[i], bj)
-                    if s > back.get(bj, (-1.0, -1))[0]:
-                        back[bj] = (s, a_idx[i])
-            for ai, (s, bj) in best.items():
-                if s >= threshold and back.get(bj, (0, -1))[1] == ai:
-                    edges.append((s, ai, bj))
+    for (i, pj), (s_ij, j) in best.items():
+        if i < j and s_ij >= threshold and best.get((j, province_of_idx[i]), (0, -1))[1] == i:
+            edges.append((s_ij, i, j))
     cluster = {i: {i} for p in provinces for i in by_province[p]}
     province_of = {i: catalog.items[retriever.iris[i]].province for i in cluster}
     for s, i, j in sorted(edges, reverse=True):

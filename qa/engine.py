@@ -20,10 +20,10 @@ from kg.service import KnowledgeGraph
 from kg.store import StoreError
 from ontology.namespaces import DTI
 
+from .embedder import Embedder, embedder_from_config  # noqa: I001 (sets the OpenMP wait policy first)
 from .answerer import Answerer
 from .catalog import Catalog
-from .concepts import CONCEPT_GRAPH, concept_graph, link_concepts
-from .embedder import Embedder, embedder_from_config
+from .concepts import CONCEPT_GRAPH, FLOOR, METHOD_VERSION, THRESHOLD, concept_graph, link_concepts
 from .normalize import clean_question, segment
 from .parser import QuestionParser
 from .retriever import DEFAULT_WEIGHT, HybridRetriever
@@ -53,7 +53,7 @@ class QAEngine:
         digest = hashlib.sha256()
         for r in sorted(rows, key=lambda r: str(r["file"])):
             digest.update(f"{r['file']}:{r['hash']};".encode())
-        digest.update(f"{self.embedder.name}".encode())
+        digest.update(f"{self.embedder.name};{METHOD_VERSION};{THRESHOLD};{FLOOR}".encode())
         return digest.hexdigest()
 
     def refresh(self) -> None:

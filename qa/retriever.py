@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -117,6 +118,7 @@ class HybridRetriever:
         if embedder is not None and self.texts:
             self.vectors = VectorCache(index_dir / "vectors.npz", embedder).get(self.texts)
         self.vocabulary = {t for doc in tokens for t in doc} if self.texts else set()
+        self._query_vector = lru_cache(maxsize=512)(embedder.query) if embedder is not None else None
         self._kinds = np.array([catalog.items[i].kind for i in self.iris])
         self._provinces = np.array([catalog.items[i].province or "" for i in self.iris])
 
@@ -144,8 +146,8 @@ class HybridRetriever:
         if mode in ("hybrid", "bm25"):
             bm = np.asarray(self.bm25.get_scores(bm25_tokens(query)), dtype=float)
         dense = np.zeros(n)
-        if mode in ("hybrid", "dense") and self.vectors is not None and self.embedder is not None:
-            dense = self.vectors @ self.embedder.query(query)
+        if mode in ("hybrid", "dense") and self.vectors is not None and self._query_vector is not None:
+            dense = self.vectors @ self._query_vector(query)
         if mode == "bm25":
             return _minmax(bm)
         if mode == "dense":
@@ -181,8 +183,8 @@ class HybridRetriever:
         dense = np.zeros(n)
         if mode in ("hybrid", "bm25"):
             bm = np.asarray(self.bm25.get_scores(bm25_tokens(query)), dtype=float)
-        if mode in ("hybrid", "dense") and self.vectors is not None and self.embedder is not None:
-            dense = self.vectors @ self.embedder.query(query)
+        if mode in ("hybrid", "dense") and self.vectors is not None and self._query_vector is not None:
+            dense = self.vectors @ self._query_vector(query)
         w = {"bm25": 1.0, "dense": 0.0}.get(mode, self.weight)
         fused = w * _minmax(bm, mask) + (1 - w) * _minmax(dense, mask)
         fused[~mask] = -1.0

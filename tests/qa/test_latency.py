@@ -14,10 +14,12 @@ import pytest
 
 def test_warm_question_p95_under_200_ms(engine, shared_qa):
     questions = [q["q"] for q in json.loads((shared_qa / "dev.json").read_text(encoding="utf-8"))]
-    for q in questions[:3]:
-        engine.ask(q)  # warm up (lazy segmenter import)
+    heldout = Path(__file__).with_name("heldout.json")
+    questions += [q["q"] for q in json.loads(heldout.read_text(encoding="utf-8"))]
+    questions = list(dict.fromkeys(questions))  # distinct: question embeddings are cached
+    engine.ask("Sở Y tế chủ trì những chỉ tiêu nào?")  # warm-up
     times = []
-    for q in questions * 2:
+    for q in questions:
         t = time.perf_counter()
         engine.ask(q)
         times.append((time.perf_counter() - t) * 1000)
