@@ -16,10 +16,11 @@ from .plan import plan_self_references, read_plan
 from .prose import AgencySectionReader, TargetStatementReader, TaskBlockReader
 from .records import DocumentExtraction, Item, ItemKind, LegalReference
 from .tables import CellTableReader, MarkdownTableReader, TabTableReader
-from .text import decode_bytes, split_lines
+from .text import decode_document, split_lines
 
 SUPPORTED_SUFFIXES = (".txt", ".md")
-MAX_BYTES = 60 * 1024 * 1024
+# Real plans are under 1 MB; reading 50 MB of text takes half a minute, so 20 MB is the cap.
+MAX_BYTES = 20 * 1024 * 1024
 
 
 class DocumentReader:
@@ -44,12 +45,16 @@ class DocumentReader:
         return self.read(path.name, path.read_bytes())
 
     def read(self, name: str, data: bytes) -> DocumentExtraction:
-        text = decode_bytes(data, name)
+        if len(data) > self.max_bytes:
+            raise IngestError("I005", f"Tệp {name} quá lớn ({len(data) // 1_048_576} MB; tối đa "
+                                      f"{self.max_bytes // 1_048_576} MB).")
+        text, notes = decode_document(data, name)
         lines = split_lines(text)
         plan = read_plan(name, lines)
         plan_ids = frozenset(r.id_local for r in plan_self_references(name, lines))
         ctx = ReadContext(document=name, lines=lines, province=plan.province, plan_year=plan.year,
                           plan_ids=plan_ids)
+        ctx.warnings.extend(notes)
         if plan.province is None:
             ctx.warnings.append("Không xác định được tỉnh của văn bản.")
         items: list[Item] = []

@@ -41,31 +41,59 @@ def squash(text: str) -> str:
 
 
 def decode_bytes(data: bytes, name: str = "") -> str:
+    """Decode a document's bytes (see `decode_document`), without the notes."""
+    return decode_document(data, name)[0]
+
+
+def decode_document(data: bytes, name: str = "") -> tuple[str, tuple[str, ...]]:
     """Decode a document's bytes: UTF-8 (with or without BOM), UTF-16, Windows-1258.
 
-    Raises IngestError with a Vietnamese message for empty or binary input.
+    Returns the NFC text with Unix line ends, and Vietnamese notes on what had to be
+    guessed (UTF-16 without BOM, Windows-1258) or replaced (bytes invalid in the encoding,
+    e.g. a UTF-16 file cut at an odd byte). Raises IngestError with a Vietnamese message
+    for empty or binary input; never a codec error.
     """
     if not data or not data.strip():
         raise IngestError("I001", f"Tệp {name} rỗng: không có nội dung để đọc.")
+    notes: list[str] = []
+    strict = False  # True when the bytes decoded without any replacement
     if data.startswith(b"\xef\xbb\xbf"):
-        text = data[3:].decode("utf-8", errors="strict")
+        text = data[3:].decode("utf-8", errors="replace")
     elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        text = data.decode("utf-16")
+        text = data.decode("utf-16", errors="replace")
     elif _looks_utf16(data):
-        text = data.decode("utf-16-le" if data[1::2].count(0) > data[0::2].count(0) else "utf-16-be")
+        little = data[1::2].count(0) > data[0::2].count(0)
+        text = data.decode("utf-16-le" if little else "utf-16-be", errors="replace")
+        notes.append(f"Tệp không có dấu BOM; đã đoán bảng mã UTF-16 {'LE' if little else 'BE'}.")
     else:
         try:
             text = data.decode("utf-8")
+            strict = True
         except UnicodeDecodeError:
             if _looks_binary(data):
                 raise IngestError("I002", f"Tệp {name} không phải văn bản (có vẻ là tệp nhị phân).") from None
-            text = data.decode("cp1258", errors="replace")
+            text = data.decode("utf-8", errors="replace")
+            if not _mostly_utf8(text):
+                text = data.decode("cp1258", errors="replace")
+                notes.append("Tệp không phải UTF-8; đã đoán bảng mã Windows-1258, hãy kiểm tra dấu tiếng Việt.")
     if _looks_binary_text(text):
         raise IngestError("I002", f"Tệp {name} không phải văn bản (có vẻ là tệp nhị phân).")
+    if not strict:
+        replaced = text.count("\ufffd")
+        if replaced:
+            notes.append(f"{replaced} chỗ trong tệp không đọc được theo bảng mã và đã được thay bằng dấu �.")
     text = nfc(text.replace("\r\n", "\n").replace("\r", "\n"))
     if not text.strip():
         raise IngestError("I001", f"Tệp {name} rỗng: không có nội dung để đọc.")
-    return text
+    return text, tuple(notes)
+
+
+def _mostly_utf8(text: str) -> bool:
+    """UTF-8 with a few bad bytes (valid multi-byte characters far outnumber the
+    replacements), not another encoding read as UTF-8."""
+    bad = text.count("\ufffd")
+    good = len(text) - len(text.encode("ascii", "ignore")) - bad
+    return good >= 4 * bad
 
 
 def _looks_utf16(data: bytes) -> bool:
