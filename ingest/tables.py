@@ -352,6 +352,11 @@ class _DelimitedTableReader:
                 after_header = False
                 n += 1
             ctx.claimed |= claimed
+            last = rows[-1] if rows else None
+            if last and last.line == total and len(last.cells) < len(header_first):
+                # The file ends inside this row (no line end, cells missing): it was cut off.
+                ctx.warnings.append(f"Dòng {last.line}: hàng cuối của bảng chỉ có {len(last.cells)}/"
+                                    f"{len(header_first)} ô, tệp có thể bị cắt giữa chừng; hãy kiểm tra mục này.")
             items += RowAssembler(ctx, columns, kind, title, title_refs).assemble(rows)
         return items
 
