@@ -164,13 +164,13 @@ class AgencyResolver:
         notes = _PAREN.findall(text)
         if notes:
             note = "; ".join(n.strip() for n in notes)
-            text = squash(_PAREN.sub("", text))
+            text = squash(_PAREN.sub("", text)).strip(" -–•+;,.:")
         holder = None
         m = _HOLDER.match(text)
         if m:
             holder = m.group(0).strip()
             text = text[m.end():].strip()
-        if text and not _HEAD.match(text):
+        if not text or not _HEAD.match(text):  # nothing left but a note or a title
             return None
         key = _type_key(text)
         for atype in _agency_types():
