@@ -212,3 +212,74 @@ def protected_web_server(web_app):
     server = _UiServer(web_app, auth=credentials)
     yield server.url, credentials
     server.stop()
+
+# --- robustness fixtures below this line
+
+
+@pytest.fixture(scope="session")
+def reliability_log(artifacts):
+    """Cases tried by tests/robustness and what happened, with figures; written to
+    tests/artifacts/robustness-report.json when the session ends (the source of docs/reliability.md)."""
+    import json
+    rows: list[dict] = []
+    yield rows
+    if rows:
+        (artifacts / "robustness-report.json").write_text(
+            json.dumps(rows, ensure_ascii=False, indent=1, default=str) + "\n", encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def robust_store(tmp_path_factory, seed_files):
+    """An embedded store holding one seed plan; every test leaves it exactly as it found it."""
+    from kg.service import KnowledgeGraph
+    graph = KnowledgeGraph(tmp_path_factory.mktemp("robust-store"))
+    assert all(o.ok for o in graph.ingest(seed_files[:1]))
+    yield graph
+    graph.close()
+
+
+@pytest.fixture(scope="session")
+def load_server(tmp_path_factory, seed_files, kg, engine, store_dir):
+    """(URL, PID) of `dtikg serve` in a process of its own over a copy of the seed store; the
+    session's retrieval index and concept graph are copied so that nothing is embedded again."""
+    import shutil
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    from kg.service import KnowledgeGraph
+    from qa.concepts import CONCEPT_GRAPH
+    folder = tmp_path_factory.mktemp("load-store")
+    graph = KnowledgeGraph(folder)
+    assert all(o.ok for o in graph.ingest(seed_files))
+    concepts = kg.store.construct("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }", {"g": CONCEPT_GRAPH})
+    graph.store.replace_graph(str(CONCEPT_GRAPH), concepts)
+    graph.close()
+    shutil.copytree(store_dir / "index", folder / "index", dirs_exist_ok=True)
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if k not in ("DTIKG_AUTH", "DTIKG_ENDPOINT", "DTIKG_STORE")}
+    log = open(folder / "serve.log", "wb")
+    proc = subprocess.Popen([str(Path(sys.executable).with_name("dtikg")), "serve", "--host", "127.0.0.1",
+                             "--port", str(port), "--store", str(folder)], stdout=log, stderr=subprocess.STDOUT,
+                            env=env, cwd=ROOT)
+    url = f"http://127.0.0.1:{port}/"
+    deadline = time.monotonic() + 120
+    while True:
+        try:
+            urllib.request.urlopen(url, timeout=2).read()
+            break
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                proc.kill()
+                log.close()
+                pytest.fail("dtikg serve did not start: " + (folder / "serve.log").read_text(errors="replace")[-2000:])
+            time.sleep(0.2)
+    yield url, proc.pid
+    proc.terminate()
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+    log.close()
