@@ -95,8 +95,22 @@ class CatalogDocument:
     citations: list[dict] = field(default_factory=list)
 
 
+CACHE_VERSION = "1"  # bump when the catalog's shape or reading changes: cached copies are rebuilt
+
+
 class Catalog:
     """Everything the answerer needs to label and cite items, keyed by IRI."""
+
+    def __getstate__(self) -> dict:
+        state = dict(self.__dict__)
+        state.pop("store", None)  # a store handle is not saved with a cached catalog
+        state["assignments"] = dict(self.assignments)
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self.assignments = defaultdict(list, state["assignments"])
+        self.store = None
 
     def __init__(self, store: GraphStore):
         self.store = store

@@ -10,6 +10,7 @@ import contextlib
 import hashlib
 import logging
 import os
+import pickle
 import sys
 import threading
 
@@ -22,7 +23,7 @@ from ontology.namespaces import DTI
 
 from .embedder import Embedder, embedder_from_config  # noqa: I001 (sets the OpenMP wait policy first)
 from .answerer import Answerer
-from .catalog import Catalog
+from .catalog import CACHE_VERSION, Catalog
 from .concepts import CONCEPT_GRAPH, FLOOR, METHOD_VERSION, THRESHOLD, concept_graph, link_concepts
 from .normalize import clean_question, segment
 from .parser import QuestionParser
@@ -49,19 +50,41 @@ class QAEngine:
         self._warm.join()
 
     def generation(self) -> str:
-        rows = self.kg.store.select(query("stats_documents"))
+        rows = self.kg.store.select(query("generation"))
         digest = hashlib.sha256()
         for r in sorted(rows, key=lambda r: str(r["file"])):
             digest.update(f"{r['file']}:{r['hash']};".encode())
         digest.update(f"{self.embedder.name};{METHOD_VERSION};{THRESHOLD};{FLOOR}".encode())
         return digest.hexdigest()
 
+    def _catalog(self, generation: str, index_dir) -> Catalog:
+        """The catalog, from the index folder when it was saved for this generation."""
+        path = index_dir / f"catalog-{CACHE_VERSION}-{generation[:20]}.pickle"
+        if path.exists():
+            try:
+                with open(path, "rb") as fh:
+                    catalog = pickle.load(fh)
+                catalog.store = self.kg.store
+                return catalog
+            except (OSError, pickle.UnpicklingError, EOFError, AttributeError) as exc:
+                log.warning("catalog cache unreadable, rebuilding: %s", exc)
+        catalog = Catalog(self.kg.store)
+        if not getattr(self.kg.store, "read_only", False):
+            try:
+                index_dir.mkdir(parents=True, exist_ok=True)
+                for old in index_dir.glob("catalog-*.pickle"):
+                    old.unlink()
+                tmp = path.with_suffix(".tmp")
+                with open(tmp, "wb") as fh:
+                    pickle.dump(catalog, fh, protocol=pickle.HIGHEST_PROTOCOL)
+                tmp.replace(path)
+            except OSError as exc:
+                log.warning("could not cache the catalog: %s", exc)
+        return catalog
+
     def refresh(self) -> None:
         """Reload the catalog and index; relink concepts when the documents changed."""
-        catalog = Catalog(self.kg.store)
         index_dir = self.kg.dir / "index"
-        with contextlib.redirect_stdout(sys.stderr):
-            retriever = HybridRetriever(catalog, self.embedder, index_dir, self.weight)
         generation = Literal(self.generation())
         current = False
         try:
@@ -70,13 +93,16 @@ class QAEngine:
         except StoreError:
             pass
         if not current and not getattr(self.kg.store, "read_only", False):
+            catalog = Catalog(self.kg.store)
+            with contextlib.redirect_stdout(sys.stderr):
+                retriever = HybridRetriever(catalog, self.embedder, index_dir, self.weight)
             groups = link_concepts(catalog, retriever)
             graph = concept_graph(catalog, groups)
             graph.add((CONCEPT_GRAPH, DTI.contentHash, generation))
             self.kg.store.replace_graph(str(CONCEPT_GRAPH), graph)
-            catalog = Catalog(self.kg.store)
-            with contextlib.redirect_stdout(sys.stderr):
-                retriever = HybridRetriever(catalog, self.embedder, index_dir, self.weight)
+        catalog = self._catalog(str(generation), index_dir)
+        with contextlib.redirect_stdout(sys.stderr):
+            retriever = HybridRetriever(catalog, self.embedder, index_dir, self.weight)
         self.catalog = catalog
         self.retriever = retriever
         self.parser = QuestionParser(catalog)
