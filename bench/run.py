@@ -355,11 +355,11 @@ def run_threads(runs: int, passes: int, out: Path, scales: list[int]) -> dict:
     if not built:
         raise RuntimeError("run the scale section first")
     scale, store = built[0]
-    results: dict[str, list[dict]] = {}
-    for label, env in (("default threads", {}), ("OMP_NUM_THREADS=1", {"OMP_NUM_THREADS": "1"}),
-                       ("OMP_WAIT_POLICY=PASSIVE", {"OMP_WAIT_POLICY": "PASSIVE"})):
-        results[label] = []
-        for r in range(runs):
+    variants = (("default threads", {}), ("OMP_NUM_THREADS=1", {"OMP_NUM_THREADS": "1"}),
+                ("OMP_WAIT_POLICY=PASSIVE", {"OMP_WAIT_POLICY": "PASSIVE"}))
+    results: dict[str, list[dict]] = {label: [] for label, _ in variants}
+    for r in range(runs):  # interleaved, so that every variant sees the same spread of load
+        for label, env in variants:
             result = worker("engine", "--store", str(store), "--passes", str(passes), env=env)
             results[label].append(result)
             log(f"threads {label} {scale}x run {r + 1}: p50 {result['p50_ms']:.1f} ms p95 {result['p95_ms']:.1f} ms")
