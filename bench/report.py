@@ -45,8 +45,8 @@ def targets(results: dict) -> list[tuple[str, str, str]]:
         total = {k: (ing[k] + s50["engine_build_s"][k]) for k in ("median", "min", "max")} \
             if s50["engine_build_s"].get("n") else None
         if total:
-            rows.append(("(for reference) 50× graph ingest + index build, one process each",
-                         f"{total['median']:.0f} s", "met" if total["median"] <= 300 else "missed"))
+            rows.append(("(no target; for reference) 50× graph ingest + first index build",
+                         f"{total['median']:.0f} s", "–"))
     if s1:
         ing = s1["ingest_s"]
         rows.append(("ingest of the five seed documents ≤ 5 s (model loading excluded)", f"{fmt(ing, 2)} s",
@@ -217,6 +217,12 @@ def write_report(results: dict, out: Path) -> Path:
             "per run (`python -m bench.worker ingest`). Triples counted are those of the documents' "
             "named graphs (the ontology graph excluded); peak memory is the worker's `ru_maxrss`.")
         add("")
+        single = [f"{s['scale']}×" for s in scale_entries if s["runs"] == 1]
+        if single:
+            add(f"At {', '.join(single)} every measurement ran **once** (one ingest, one index build, one warm "
+                "run, one cold start): the 50× ingest alone takes about 10 minutes and the first index "
+                "build another 10 on this machine, within a session of limited time.")
+            add("")
         add("| scale | runs | ingest s | documents/s | triples/s | store on disk (MB) | peak RSS (MB) | load avg |")
         add("| --- | --- | --- | --- | --- | --- | --- | --- |")
         for s in scale_entries:
