@@ -22,8 +22,13 @@ _UPDATE = re.compile(r"\b(INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY|WIT
 _FORM = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
 
 
+_CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+
+
 def _skeleton(text: str) -> str:
-    """The query with IRIs, strings and comments blanked, so keywords inside them do not count."""
+    """The query with IRIs, strings and comments blanked, so keywords inside them do not count.
+    Codepoint escapes are read first, as SPARQL parsers do (`\\u0053ERVICE` is SERVICE)."""
+    text = _CODEPOINT.sub(lambda m: chr(min(int(m.group(1) or m.group(2), 16), 0x10FFFF)), text)
     return _COMMENTS.sub(" ", _STRINGS.sub(" ", text))
 
 
@@ -58,11 +63,22 @@ def _term(value) -> str | None:
     return str(value)
 
 
+# Queries past their time limit: the embedded store cannot cancel a query, so its thread runs on.
+# While one does, new queries are refused, so that repeated heavy queries cannot take every core.
+_OVERDUE: set[threading.Thread] = set()
+_OVERDUE_LOCK = threading.Lock()
+
+
 def run_readonly(store: GraphStore, text: str, timeout: float = 10.0, row_limit: int = 1000) -> dict:
     """Run a read-only query with limits; returns a JSON-able result."""
     if timeout <= 0 or row_limit <= 0:
         raise ValueError(f"timeout and row_limit must be positive, got {timeout!r}, {row_limit!r}")
     form = check_readonly(text)
+    with _OVERDUE_LOCK:
+        _OVERDUE.difference_update([t for t in _OVERDUE if not t.is_alive()])
+        if _OVERDUE:
+            raise QueryRefused("Q009", "Một truy vấn trước đã chạy quá thời gian cho phép và máy chủ vẫn đang "
+                                       "xử lý nốt; hãy thử lại sau ít phút.")
     result: dict = {}
     error: list[BaseException] = []
 
@@ -87,6 +103,8 @@ def run_readonly(store: GraphStore, text: str, timeout: float = 10.0, row_limit:
     worker.start()
     worker.join(timeout)
     if worker.is_alive():
+        with _OVERDUE_LOCK:
+            _OVERDUE.add(worker)
         raise QueryRefused("Q007", f"Truy vấn chạy quá {timeout:g} giây nên bị dừng trả kết quả.")
     if error:
         exc = error[0]
