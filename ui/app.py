@@ -11,6 +11,7 @@ from __future__ import annotations
 import ipaddress
 import logging
 import os
+import re
 import secrets
 import shutil
 import socket
@@ -37,8 +38,13 @@ log = logging.getLogger(__name__)
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 SPARQL_TIMEOUT = (1, 30, 10)  # min, max, default seconds
 SPARQL_ROWS = (10, 5000, 500)  # min, max, default rows
-QUEUE_MAX_SIZE = 16
+# Waiting events, all users together: 20 simultaneous API clients (or 20 browser users, two events
+# per question) must queue, not be turned away; one answer takes ~50 ms, so 64 waits stay short.
+QUEUE_MAX_SIZE = 64
 EXPORT_TTL_SECONDS = 15 * 60
+# Gradio keeps ~130 KB of per-session state and every plain-HTTP `/ask` call is a new session;
+# its default of 10,000 sessions let a busy API grow the server by ~1.3 GB.
+STATE_SESSION_CAPACITY = 256
 LOOPBACK_NAMES = ("localhost", "ip6-localhost")
 
 EXAMPLE_QUESTIONS = (
@@ -79,6 +85,15 @@ CSS = """
 SET_LANGUAGE_JS = "() => { document.documentElement.lang = 'vi'; }"
 # Gradio's bundled monospace font lacks Vietnamese marks; system fonts that have them come first.
 MONO_FONTS = ("Menlo", "Consolas", "Liberation Mono", "DejaVu Sans Mono", "monospace")
+
+
+_MARKDOWN_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
+
+
+def markdown_text(text: object) -> str:
+    """Text that a gr.Markdown shows literally: every ASCII punctuation mark backslash-escaped,
+    so that document or user text (`<img onerror>`, `[x](javascript:…)`, `$$…$$`) stays text."""
+    return _MARKDOWN_PUNCTUATION.sub(r"\\\1", str(text))
 
 
 class WebApp:
@@ -180,7 +195,7 @@ class WebApp:
         try:
             message = self._ingest_upload(file, step)
         except DtikgError as exc:
-            message = f"✗ Không nạp được tệp: {exc.message} Dữ liệu hiện có không thay đổi."
+            message = f"✗ Không nạp được tệp: {markdown_text(exc.message)} Dữ liệu hiện có không thay đổi."
         except Exception:  # never a trace for users
             log.exception("upload failed")
             message = "✗ Không nạp được tệp do lỗi không mong đợi. Dữ liệu hiện có không thay đổi."
@@ -229,7 +244,7 @@ class WebApp:
         verb = "Đã cập nhật" if known else "Đã nạp"
         lines = [f"✓ {verb} văn bản **{name}**" + (f" (tỉnh {province})" if province else "")
                  + f": {', '.join(parts)}. Văn bản đã có trong câu trả lời hỏi đáp."]
-        lines += [f"- Lưu ý: {w}" for w in doc.warnings]
+        lines += [f"- Lưu ý: {markdown_text(w)}" for w in doc.warnings]
         return "\n".join(lines)
 
     def _roll_back(self, name: str, known: bool, previous: bytes | None) -> None:
@@ -259,7 +274,7 @@ class WebApp:
             result = run_readonly(self.kg.store, text if isinstance(text, str) else "", timeout=timeout,
                                   row_limit=row_limit)
         except DtikgError as exc:
-            return f"✗ {exc.message}", pd.DataFrame({"Kết quả": []})
+            return f"✗ {markdown_text(exc.message)}", pd.DataFrame({"Kết quả": []})
         except Exception:
             log.exception("sparql failed")
             return "✗ Truy vấn lỗi không mong đợi.", pd.DataFrame({"Kết quả": []})
@@ -364,6 +379,7 @@ def build_blocks(webapp: WebApp):
               outputs=[sparql_status, sparql_out], api_name="sparql")
         blocks.load(webapp.documents, outputs=docs_table, api_visibility="private")
     blocks.queue(default_concurrency_limit=1, max_size=QUEUE_MAX_SIZE)
+    blocks.state_session_capacity = STATE_SESSION_CAPACITY  # read when the app is mounted
     return blocks
 
 
