@@ -162,10 +162,8 @@ class KnowledgeGraph:
         self.store.drop_graph(str(graph_iri(file)))
 
     def document_hash(self, file: str) -> str | None:
-        for row in self.store.select(query("stats_documents")):
-            if str(row["file"]) == file:
-                return str(row["hash"])
-        return None
+        rows = self.store.select(query("document_hash"), {"file": Literal(file)})
+        return str(rows[0]["hash"]) if rows else None
 
     # ------------------------------------------------------------------ reading
     def stats(self) -> dict:

@@ -9,6 +9,7 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 
 from ingest.text import fold
+from kg.builder import province_iri
 from kg.queries import query
 from kg.store import GraphStore
 from ontology import codelists
@@ -65,6 +66,7 @@ class Answerer:
         self.catalog = catalog
         self.retriever = retriever
         self.mode = mode
+        self._group_index: dict | None = None
 
     # ------------------------------------------------------------------ shared helpers
     def _item(self, item: CatalogItem, roles=(), via_group=False, score=None) -> AnswerItem:
@@ -151,36 +153,62 @@ class Answerer:
                 agents.append(iri)
         return sorted(set(agents))
 
+    def _assignments_of(self, pq: ParsedQuestion, agents: list[str]) -> list[tuple[str, str]]:
+        """(item, role) of the matched agencies: one query per agency type when the question
+        names a type across provinces (Sở Y tế of every province), else one per agency."""
+        wanted = set(agents)
+        types = {m.agency_type for m in pq.agencies if m.agency_type}
+        if types and len(agents) > 3:
+            out = []
+            for atype in sorted(types):
+                rows = self.store.select(query("items_of_agency_type"), {"atype": URIRef(atype)})
+                out += [(str(r["item"]), str(r["role"])) for r in rows if str(r["agent"]) in wanted]
+            covered = {a for a in agents if self.catalog.agents[a].agency_type in types}
+            for agent in sorted(wanted - covered):
+                out += self._items_of_agent(agent)
+            return out
+        return [pair for agent in agents for pair in self._items_of_agent(agent)]
+
+    def _groups_covering(self, province: str | None, category: str) -> list:
+        if self._group_index is None:
+            index: dict[tuple, list] = defaultdict(list)
+            for group in self.catalog.agents.values():
+                if group.group:
+                    for cat in group.covers:
+                        index[(group.province, cat)].append(group)
+            self._group_index = index
+        return self._group_index.get((province, category), [])
+
     def _collect_agency_items(self, pq: ParsedQuestion):
         agents = self._agents_for(pq)
         roles = set(pq.roles) or None
         direct: "OrderedDict[str, set[str]]" = OrderedDict()
-        for agent in agents:
-            for item_iri, role in self._items_of_agent(agent):
-                item = self.catalog.items.get(item_iri)
-                if item is None or not self._kind_ok(item, pq.kinds):
-                    continue
-                if roles and role not in roles:
-                    continue
-                if not roles and role in TEAM_ROLES and pq.kinds:
-                    continue
-                direct.setdefault(item_iri, set()).add(role)
+        for item_iri, role in self._assignments_of(pq, agents):
+            item = self.catalog.items.get(item_iri)
+            if item is None or not self._kind_ok(item, pq.kinds):
+                continue
+            if roles and role not in roles:
+                continue
+            if not roles and role in TEAM_ROLES and pq.kinds:
+                continue
+            direct.setdefault(item_iri, set()).add(role)
         via: "OrderedDict[str, tuple[set[str], str]]" = OrderedDict()
+        groups = {}
         for agent_iri in agents:
             agent = self.catalog.agents[agent_iri]
             if agent.group or not agent.category:
                 continue
-            for group in self.catalog.agents.values():
-                if not group.group or agent.category not in group.covers or group.province != agent.province:
+            for group in self._groups_covering(agent.province, agent.category):
+                groups[group.iri] = group
+        for group in groups.values():
+            for item_iri, role in self._items_of_agent(group.iri):
+                item = self.catalog.items.get(item_iri)
+                if item is None or item_iri in direct or not self._kind_ok(item, pq.kinds):
                     continue
-                for item_iri, role in self._items_of_agent(group.iri):
-                    item = self.catalog.items.get(item_iri)
-                    if item is None or item_iri in direct or not self._kind_ok(item, pq.kinds):
-                        continue
-                    if roles and role not in roles:
-                        continue
-                    entry = via.setdefault(item_iri, (set(), group.label))
-                    entry[0].add(role)
+                if roles and role not in roles:
+                    continue
+                entry = via.setdefault(item_iri, (set(), group.label))
+                entry[0].add(role)
         return agents, direct, via
 
     def _answer_agency_items(self, pq: ParsedQuestion) -> Answer:
@@ -410,18 +438,20 @@ class Answerer:
         return Answer(pq.question, "\n".join([head] + lines), len(items), tuple(items), pq.intent)
 
     # ------------------------------------------------------------------ deadlines
-    def _due_between(self, start: str, end: str) -> set[str]:
-        rows = self.store.select(query("items_due_between"), {
-            "from": Literal(start, datatype=XSD.date), "to": Literal(end, datatype=XSD.date)})
+    def _due_between(self, start: str, end: str, province: str | None = None) -> set[str]:
+        bindings = {"from": Literal(start, datatype=XSD.date), "to": Literal(end, datatype=XSD.date)}
+        if province:
+            bindings["province"] = province_iri(province)
+        rows = self.store.select(query("items_due_between"), bindings)
         return {str(r["item"]) for r in rows}
 
     def _answer_deadline_items(self, pq: ParsedQuestion) -> Answer:
         kind, a, b = pq.deadline
         found: set[str] = set()
         if kind == "range":
-            found = self._due_between(a, b)
+            found = self._due_between(a, b, pq.province)
         elif kind == "before":
-            found = self._due_between("1900-01-01", b)
+            found = self._due_between("1900-01-01", b, pq.province)
         elif kind == "quarter":
             q = int(a)
             years = [int(b)] if b else sorted({int(i.end[:4]) for i in self.catalog.items.values() if i.end})
@@ -429,7 +459,8 @@ class Answerer:
             for y in years:
                 first = 3 * (q - 1) + 1
                 found |= self._due_between(f"{y}-{first:02d}-01",
-                                           f"{y}-{first + 2:02d}-{calendar.monthrange(y, first + 2)[1]:02d}")
+                                           f"{y}-{first + 2:02d}-{calendar.monthrange(y, first + 2)[1]:02d}",
+                                           pq.province)
             found = {i for i in found if self.catalog.items[i].deadline_kind in ("quarter", "month", "date", "before")}
         elif kind == "continuous":
             for dk in ("continuous",):
