@@ -202,7 +202,7 @@ class AgencyResolver:
         return list(cached)
 
     def _split(self, cell: str) -> list[AgencyMention]:
-        cell = squash(nfc(cell).replace("\n", " "))
+        cell = squash(nfc(cell).replace("\n", " ").replace("\t", " "))
         if not cell:
             return []
         # Protect parenthetical notes: they may contain commas.
