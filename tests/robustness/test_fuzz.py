@@ -20,7 +20,7 @@ from ingest.text import clean_line
 from ingest.values import find_baselines, find_deadline_in_text, find_target_in_text, parse_deadline, parse_target
 from ontology import codelists
 
-EXAMPLES = int(os.environ.get("DTIKG_FUZZ_EXAMPLES", "400"))
+EXAMPLES = int(os.environ.get("DTIKG_FUZZ_EXAMPLES", "200"))
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 # Any Unicode text, and text assembled from the words the parsers look for.
