@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from functools import lru_cache
 
 import numpy as np
 from rapidfuzz import fuzz
@@ -28,6 +29,7 @@ THRESHOLD = 0.80
 FLOOR = 0.74
 
 
+@lru_cache(maxsize=65536)
 def _lexical_text(text: str) -> str:
     text = fold(text)
     text = re.sub(r"\d+(?:[.,]\d+)*\s*%?", " ", text)

@@ -75,6 +75,10 @@ class QuestionParser:
     def __init__(self, catalog: Catalog):
         self.catalog = catalog
         self._agent_entries = self._build_agent_entries()
+        self._agent_by_key = {entry[0]: entry for entry in self._agent_entries}
+        keys = [re.escape(entry[0]) for entry in self._agent_entries] or ["(?!x)x"]
+        # overlapping alternatives: try every start, longest alternative first
+        self._agent_pattern = re.compile(r"(?<= )(?=(" + "|".join(keys) + r")(?= ))")
         self._provinces = sorted(((norm(p), p) for p in catalog.provinces()), key=lambda x: -len(x[0]))
         self._all_provinces = sorted(((norm(c.label), c.label) for c in codelists.provinces()),
                                      key=lambda x: -len(x[0]))
@@ -217,12 +221,17 @@ class QuestionParser:
 
     def _agencies(self, q: str, text: str) -> tuple[list[AgencyMatch], str | None]:
         found: list[AgencyMatch] = []
-        consumed = q
-        for key, label, agents, atype in self._agent_entries:
-            m = re.search(rf"(?<= ){re.escape(key)}(?= )", consumed)
-            if not m:
+        taken: list[tuple[int, int]] = []
+        # One compiled alternation, longest labels first; a label is kept unless it overlaps
+        # a longer one already taken.
+        candidates = sorted(((m.start(1), m.group(1)) for m in self._agent_pattern.finditer(q)),
+                            key=lambda c: (-len(c[1]), c[0]))
+        for start, key in candidates:
+            end = start + len(key)
+            if any(start < e and s < end for s, e in taken):
                 continue
-            consumed = consumed[:m.start()] + " " * len(key) + consumed[m.end():]
+            taken.append((start, end))
+            _, label, agents, atype = self._agent_by_key[key]
             match = AgencyMatch(label=label, agents=agents, agency_type=atype)
             object.__setattr__(match, "label_norm", key)
             found.append(match)
