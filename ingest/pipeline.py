@@ -10,7 +10,7 @@ import hashlib
 from pathlib import Path
 
 from .context import ReadContext
-from .errors import IngestError
+from .errors import IngestError, too_large_message
 from .legal import find_references
 from .plan import plan_self_references, read_plan
 from .prose import AgencySectionReader, TargetStatementReader, TaskBlockReader
@@ -40,14 +40,12 @@ class DocumentReader:
         except OSError as exc:
             raise IngestError("I004", f"Không đọc được tệp {path.name}: {exc.strerror}.") from exc
         if size > self.max_bytes:
-            raise IngestError("I005", f"Tệp {path.name} quá lớn ({size // 1_048_576} MB; tối đa "
-                                      f"{self.max_bytes // 1_048_576} MB).")
+            raise IngestError("I005", too_large_message(path.name, size, self.max_bytes))
         return self.read(path.name, path.read_bytes())
 
     def read(self, name: str, data: bytes) -> DocumentExtraction:
         if len(data) > self.max_bytes:
-            raise IngestError("I005", f"Tệp {name} quá lớn ({len(data) // 1_048_576} MB; tối đa "
-                                      f"{self.max_bytes // 1_048_576} MB).")
+            raise IngestError("I005", too_large_message(name, len(data), self.max_bytes))
         text, notes = decode_document(data, name)
         lines = split_lines(text)
         plan = read_plan(name, lines)

@@ -67,6 +67,7 @@ class Answerer:
         self.retriever = retriever
         self.mode = mode
         self._group_index: dict | None = None
+        self._worded_continuous: set[str] | None = None
 
     # ------------------------------------------------------------------ shared helpers
     def _item(self, item: CatalogItem, roles=(), via_group=False, score=None) -> AnswerItem:
@@ -117,12 +118,11 @@ class Answerer:
         return self.catalog.items[hits[0][0]] if hits else None
 
     def _items_of_agent(self, agent: str) -> list[tuple[str, str]]:
-        rows = self.store.select(query("items_of_agent"), {"agent": URIRef(agent)})
-        return [(str(r["item"]), str(r["role"])) for r in rows]
+        """(item, role) of one agency or group, from the catalog (the graph as last loaded)."""
+        return [(a.item, a.role) for a in self.catalog.assignments_of_agent(agent)]
 
     def _agents_of_item(self, item: str) -> list[tuple[str, str]]:
-        rows = self.store.select(query("agents_of_item"), {"item": URIRef(item)})
-        return [(str(r["agent"]), str(r["role"])) for r in rows]
+        return [(a.agent, a.role) for a in self.catalog.assignments.get(item, ())]
 
     @staticmethod
     def _empty(pq: ParsedQuestion, text: str, count: int | None = None) -> Answer:
@@ -153,22 +153,6 @@ class Answerer:
                 agents.append(iri)
         return sorted(set(agents))
 
-    def _assignments_of(self, pq: ParsedQuestion, agents: list[str]) -> list[tuple[str, str]]:
-        """(item, role) of the matched agencies: one query per agency type when the question
-        names a type across provinces (Sở Y tế of every province), else one per agency."""
-        wanted = set(agents)
-        types = {m.agency_type for m in pq.agencies if m.agency_type}
-        if types and len(agents) > 3:
-            out = []
-            for atype in sorted(types):
-                rows = self.store.select(query("items_of_agency_type"), {"atype": URIRef(atype)})
-                out += [(str(r["item"]), str(r["role"])) for r in rows if str(r["agent"]) in wanted]
-            covered = {a for a in agents if self.catalog.agents[a].agency_type in types}
-            for agent in sorted(wanted - covered):
-                out += self._items_of_agent(agent)
-            return out
-        return [pair for agent in agents for pair in self._items_of_agent(agent)]
-
     def _groups_covering(self, province: str | None, category: str) -> list:
         if self._group_index is None:
             index: dict[tuple, list] = defaultdict(list)
@@ -183,7 +167,7 @@ class Answerer:
         agents = self._agents_for(pq)
         roles = set(pq.roles) or None
         direct: "OrderedDict[str, set[str]]" = OrderedDict()
-        for item_iri, role in self._assignments_of(pq, agents):
+        for item_iri, role in (pair for agent in agents for pair in self._items_of_agent(agent)):
             item = self.catalog.items.get(item_iri)
             if item is None or not self._kind_ok(item, pq.kinds):
                 continue
@@ -438,35 +422,40 @@ class Answerer:
         return Answer(pq.question, "\n".join([head] + lines), len(items), tuple(items), pq.intent)
 
     # ------------------------------------------------------------------ deadlines
-    def _due_between(self, start: str, end: str, province: str | None = None) -> set[str]:
+    def _due_between(self, start: str, end: str, province: str | None = None) -> dict[str, date]:
+        """Items whose deadline ends within [start, end] (ISO dates), with that end date."""
         bindings = {"from": Literal(start, datatype=XSD.date), "to": Literal(end, datatype=XSD.date)}
         if province:
             bindings["province"] = province_iri(province)
         rows = self.store.select(query("items_due_between"), bindings)
-        return {str(r["item"]) for r in rows}
+        return {str(r["item"]): date.fromisoformat(str(r["end"])) for r in rows}
+
+    def _continuous(self, province: str | None) -> set[str]:
+        """Items to be done "thường xuyên": by deadline kind, or so worded inside a longer deadline text."""
+        bindings = {"deadlineKind": Literal("continuous")}
+        if province:
+            bindings["province"] = province_iri(province)
+        found = {str(r["item"]) for r in self.store.select(query("items_with_deadline_kind"), bindings)}
+        if self._worded_continuous is None:
+            self._worded_continuous = {i.iri for i in self.catalog.items.values()
+                                       if i.deadline and "thuong xuyen" in fold(i.deadline)}
+        return found | self._worded_continuous
 
     def _answer_deadline_items(self, pq: ParsedQuestion) -> Answer:
         kind, a, b = pq.deadline
         found: set[str] = set()
         if kind == "range":
-            found = self._due_between(a, b, pq.province)
+            found = set(self._due_between(a, b, pq.province))
         elif kind == "before":
-            found = self._due_between("1900-01-01", b, pq.province)
+            found = set(self._due_between("1900-01-01", b, pq.province))
         elif kind == "quarter":
-            q = int(a)
-            years = [int(b)] if b else sorted({int(i.end[:4]) for i in self.catalog.items.values() if i.end})
-            import calendar
-            for y in years:
-                first = 3 * (q - 1) + 1
-                found |= self._due_between(f"{y}-{first:02d}-01",
-                                           f"{y}-{first + 2:02d}-{calendar.monthrange(y, first + 2)[1]:02d}",
-                                           pq.province)
-            found = {i for i in found if self.catalog.items[i].deadline_kind in ("quarter", "month", "date", "before")}
+            months = range(3 * int(a) - 2, 3 * int(a) + 1)
+            start, end = (f"{b}-01-01", f"{b}-12-31") if b else ("1900-01-01", "2999-12-31")
+            found = {i for i, when in self._due_between(start, end, pq.province).items()
+                     if when.month in months and i in self.catalog.items and
+                     self.catalog.items[i].deadline_kind in ("quarter", "month", "date", "before")}
         elif kind == "continuous":
-            for dk in ("continuous",):
-                rows = self.store.select(query("items_with_deadline_kind"), {"deadlineKind": Literal(dk)})
-                found |= {str(r["item"]) for r in rows}
-            found |= {i.iri for i in self.catalog.items.values() if i.deadline and "thuong xuyen" in fold(i.deadline)}
+            found = self._continuous(pq.province)
         agents = set(self._agents_for(pq)) if pq.agencies else None
         items = []
         for iri in found:

@@ -95,7 +95,7 @@ class CatalogDocument:
     citations: list[dict] = field(default_factory=list)
 
 
-CACHE_VERSION = "1"  # bump when the catalog's shape or reading changes: cached copies are rebuilt
+CACHE_VERSION = "2"  # bump when the catalog's shape or reading changes: cached copies are rebuilt
 
 
 class Catalog:
@@ -104,6 +104,7 @@ class Catalog:
     def __getstate__(self) -> dict:
         state = dict(self.__dict__)
         state.pop("store", None)  # a store handle is not saved with a cached catalog
+        state["_by_agent"] = None  # rebuilt on first use
         state["assignments"] = dict(self.assignments)
         return state
 
@@ -119,6 +120,7 @@ class Catalog:
         self.agents: dict[str, CatalogAgent] = {}
         self.documents: dict[str, CatalogDocument] = {}
         self.plan_province: dict[str, str | None] = {}
+        self._by_agent: dict[str, list[CatalogAssignment]] | None = None
         self._load()
 
     def _load(self) -> None:
@@ -214,6 +216,16 @@ class Catalog:
             item.baselines.sort(key=lambda b: b["raw"])
 
     # ------------------------------------------------------------------ helpers
+    def assignments_of_agent(self, agent: str) -> list[CatalogAssignment]:
+        """The assignments of one agency or group (an index over `assignments`, built once)."""
+        if self._by_agent is None:
+            index: dict[str, list[CatalogAssignment]] = defaultdict(list)
+            for assignments in self.assignments.values():
+                for a in assignments:
+                    index[a.agent].append(a)
+            self._by_agent = dict(index)
+        return self._by_agent.get(agent, [])
+
     def provinces(self) -> list[str]:
         return sorted({i.province for i in self.items.values() if i.province})
 

@@ -1,7 +1,7 @@
 """Frozen records of the QA stage: parsed questions and answers (the contract's JSON)."""
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
@@ -67,6 +67,18 @@ class AnswerItem:
     group: bool = False
     score: float | None = None
 
+    def to_json(self) -> dict:
+        """Plain JSON types, field by field (dataclasses.asdict deep-copies every value, 0.15 ms an item)."""
+        d = {"kind": self.kind, "label": self.label, "province": self.province, "roles": list(self.roles),
+             "via_group": self.via_group,
+             "source": None if self.source is None else
+             {"document": self.source.document, "line": self.source.line, "text": self.source.text},
+             "number": self.number, "agencies": list(self.agencies), "deadline": self.deadline,
+             "target": self.target, "grounds": list(self.grounds), "group": self.group}
+        if self.score is not None:
+            d["score"] = self.score
+        return d
+
 
 @dataclass(frozen=True)
 class Answer:
@@ -78,16 +90,5 @@ class Answer:
 
     def to_json(self) -> dict:
         """The answer object of ../shared/qa/CONTRACT.md (plus a few extra item fields)."""
-        items = []
-        for item in self.items:
-            d = asdict(item)
-            d["roles"] = list(item.roles)
-            d["agencies"] = list(item.agencies)
-            d["grounds"] = list(item.grounds)
-            if item.source is None:
-                d["source"] = None
-            if item.score is None:
-                d.pop("score")
-            items.append(d)
-        return {"question": self.question, "answer": self.answer, "count": self.count, "items": items,
-                "intent": self.intent}
+        return {"question": self.question, "answer": self.answer, "count": self.count,
+                "items": [item.to_json() for item in self.items], "intent": self.intent}

@@ -26,7 +26,7 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # the machine is off
 from fastapi import FastAPI, Request  # noqa: E402  (route annotations are resolved from module globals)
 from fastapi.responses import HTMLResponse  # noqa: E402
 
-from ingest.errors import DtikgError  # noqa: E402
+from ingest.errors import DtikgError, too_large_message  # noqa: E402
 from ingest.records import ItemKind  # noqa: E402
 
 from . import tables  # noqa: E402
@@ -213,8 +213,7 @@ class WebApp:
         except OSError:
             raise UploadRejected("W008", "Không đọc được tệp đã tải lên; hãy thử lại.") from None
         if size > self.max_upload_bytes:
-            raise UploadRejected("W005", f"Tệp {name} quá lớn ({size / 1048576:.1f} MB; tối đa "
-                                         f"{self.max_upload_bytes // 1048576} MB).")
+            raise UploadRejected("W005", too_large_message(name, size, self.max_upload_bytes))
         data = path.read_bytes()
         step(0.2, "Đang đọc văn bản")
         doc = self.kg.read_bytes(name, data)

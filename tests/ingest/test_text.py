@@ -70,3 +70,13 @@ def test_fold_is_the_same_for_nfc_nfd_and_unaccented(text):
 ])
 def test_spelling_key_unifies_variants(variant):
     assert fold_key(variant) == "solaodongthuongbinhxahoi"
+
+
+@pytest.mark.parametrize("size, shown", [
+    (20 * 1_048_576 + 1, "hơn 20 MB"),        # one byte over must not read "20 MB; tối đa 20 MB"
+    (21 * 1_048_576, "21 MB"),
+    (int(50.08 * 1_048_576), "50,1 MB"),       # Vietnamese decimal comma
+])
+def test_the_size_limit_message_shows_the_excess(size, shown):
+    from ingest.errors import too_large_message
+    assert too_large_message("a.txt", size, 20 * 1_048_576) == f"Tệp a.txt quá lớn ({shown}; tối đa 20 MB)."

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -35,3 +37,18 @@ def test_sparql_fragments_do_not_change_the_graph(engine):
     for q in ['"} ; DROP ALL ; #', "Sở Y tế'} ; CLEAR ALL", "INSERT DATA { <a> <b> <c> }"]:
         assert_answer_object(engine.ask(q), q)
     assert engine.kg.store.triple_count() == before
+
+
+@pytest.mark.parametrize("question", ["Sở Y tế chủ trì những chỉ tiêu nào?", "Đoàn kiểm tra số 3 kiểm tra những đơn vị nào?",
+                                      "Quyết định 176/QĐ-UBND đặt ra những chỉ tiêu nào?", "hồ sơ sức khỏe điện tử"])
+def test_the_json_of_an_answer_is_every_field_of_its_items(engine, question):
+    """AnswerItem.to_json is written out by hand for speed; it must say what asdict would."""
+    from dataclasses import asdict
+    answer = engine.answerer.answer(engine.parser.parse(question))
+    assert answer.items
+    for item, out in zip(answer.items, answer.to_json()["items"]):
+        expected = asdict(item)
+        expected.update(roles=list(item.roles), agencies=list(item.agencies), grounds=list(item.grounds))
+        if item.score is None:
+            expected.pop("score")
+        assert out == expected
