@@ -233,8 +233,9 @@ def _reliability_tables(rows: list[dict]) -> str:
     """The cases of a robustness run as Markdown tables, one per group, for docs/reliability.md."""
     import json
 
-    def cell(value) -> str:
+    def cell(value) -> str:  # markup in a case (hostile text) is shown, not rendered
         text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
+        text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
         return text.replace("|", "\\|").replace("\n", "⏎")
 
     groups: dict[str, list[dict]] = {}
@@ -244,11 +245,12 @@ def _reliability_tables(rows: list[dict]) -> str:
     for group, cases in groups.items():
         out += [f"### {group}", "", "| case | bytes | outcome | figures | message or warnings |", "|---|---:|---|---|---|"]
         for row in cases:
-            said = row.get("message") or "; ".join(row.get("warnings") or []) or "<br>".join(row.get("messages") or [])
+            said = cell(row.get("message") or "; ".join(row.get("warnings") or [])) or \
+                "<br>".join(cell(m) for m in row.get("messages") or [])
             figures = ", ".join(f"{k} {row[k]}" for k in ("triples", "read_seconds", "build_seconds", "seconds")
                                 if k in row)
             size = f"{row['size']:,}" if isinstance(row.get("size"), int) else ""
-            out.append(f"| {cell(row['case'])} | {size} | {cell(row['outcome'])} | {figures} | {cell(said)} |")
+            out.append(f"| {cell(row['case'])} | {size} | {cell(row['outcome'])} | {figures} | {said} |")
         out.append("")
     return "\n".join(out)
 
