@@ -194,8 +194,8 @@ def upload_server(upload_web_app):
 def chromium():
     """Debian's Chromium driven by Playwright (never a downloaded browser build)."""
     executable = "/usr/bin/chromium"
-    if not Path(executable).exists():
-        pytest.skip("Chromium is not installed (make browser)")
+    if not Path(executable).exists():  # `make test` installs it: a missing browser is a set-up error, not a skip
+        pytest.fail("Chromium is not installed at /usr/bin/chromium; run `make browser`.")
     from playwright.sync_api import sync_playwright
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=executable, headless=True,
@@ -203,6 +203,20 @@ def chromium():
                                           "--disable-component-update", "--disable-sync", "--no-first-run"])
         yield browser
         browser.close()
+
+
+@pytest.fixture(scope="session")
+def upload_in_browser():
+    """`upload(page, path) -> status text`: a plan uploaded through the Văn bản tab of an open page."""
+    def upload(page, path) -> str:
+        page.get_by_role("tab", name="Văn bản").click()
+        with page.expect_file_chooser() as chooser:
+            page.get_by_role("button", name="Tải lên kế hoạch (.txt, .md) để nạp").click()
+        chooser.value.set_files(str(path))
+        page.wait_for_function("() => document.querySelector('#trang-thai-nap').innerText.includes('Đã nạp')",
+                               timeout=60000)
+        return page.locator("#trang-thai-nap").inner_text()
+    return upload
 
 
 @pytest.fixture

@@ -15,7 +15,6 @@ class IngestError(DtikgError):
     """A document could not be read; nothing from it was written."""
 
 
-
 _MIB = 1_048_576
 
 

@@ -121,9 +121,6 @@ class Answerer:
         """(item, role) of one agency or group, from the catalog (the graph as last loaded)."""
         return [(a.item, a.role) for a in self.catalog.assignments_of_agent(agent)]
 
-    def _agents_of_item(self, item: str) -> list[tuple[str, str]]:
-        return [(a.agent, a.role) for a in self.catalog.assignments.get(item, ())]
-
     @staticmethod
     def _empty(pq: ParsedQuestion, text: str, count: int | None = None) -> Answer:
         return Answer(question=pq.question, answer=text, count=count, items=(), intent=pq.intent)
@@ -256,9 +253,8 @@ class Answerer:
         if item is None:
             return self._empty(pq, "Không tìm thấy chỉ tiêu hay nhiệm vụ nào khớp với câu hỏi.")
         roles = set(pq.roles) - set(TEAM_ROLES) or None
-        assignments = [a for a in self.catalog.assignments.get(item.iri, ())]
-        bound = {(agent, role) for agent, role in self._agents_of_item(item.iri)}
-        chosen = [a for a in assignments if (a.agent, a.role) in bound and (roles is None or a.role in roles)]
+        assignments = self.catalog.assignments.get(item.iri, [])
+        chosen = [a for a in assignments if roles is None or a.role in roles]
         where = f" ({item.province})" if item.province else ""
         if not chosen:
             others = "; ".join(f"{role_label(a.role)}: {a.agent_label}" for a in assignments) or "không có"
@@ -584,7 +580,8 @@ class Answerer:
         roles = [r for r in pq.roles if r in TEAM_ROLES] or list(TEAM_ROLES)
         out, lines = [], []
         for team in teams:
-            rows = [(a, r) for a, r in self._agents_of_item(team.iri) if r in roles]
+            rows = list(dict.fromkeys((a.agent, a.role) for a in self.catalog.assignments.get(team.iri, ())
+                                      if a.role in roles))
             by_role: "OrderedDict[str, list[str]]" = OrderedDict()
             for agent_iri, role in sorted(rows, key=lambda x: TEAM_ROLES.index(x[1])):
                 agent = self.catalog.agents.get(agent_iri)

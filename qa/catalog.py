@@ -149,9 +149,8 @@ class Catalog:
                 item.target_value = float(value)
             elif fact in ("section", "parent", "concept", "deadline", "deadline_kind", "begin", "end", "target",
                           "target_unit", "comparator"):
-                attr = {"target_unit": "target_unit"}.get(fact, fact)
-                if getattr(item, attr) is None:
-                    setattr(item, attr, str(value))
+                if getattr(item, fact) is None:
+                    setattr(item, fact, str(value))
         agent_props: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
         for r in st.select(query("catalog_agents")):
             agent_props[str(r["agent"])][str(r["p"])].append(str(r["o"]))
@@ -216,6 +215,11 @@ class Catalog:
             item.baselines.sort(key=lambda b: b["raw"])
 
     # ------------------------------------------------------------------ helpers
+    def set_concepts(self, concepts: dict[str, str]) -> None:
+        """Each item's shared concept (item IRI → concept IRI) after the concepts were relinked."""
+        for iri, item in self.items.items():
+            item.concept = concepts.get(iri)
+
     def assignments_of_agent(self, agent: str) -> list[CatalogAssignment]:
         """The assignments of one agency or group (an index over `assignments`, built once)."""
         if self._by_agent is None:

@@ -57,52 +57,60 @@ class QAEngine:
         digest.update(f"{self.embedder.name};{METHOD_VERSION};{THRESHOLD};{FLOOR}".encode())
         return digest.hexdigest()
 
-    def _catalog(self, generation: str, index_dir) -> Catalog:
-        """The catalog, from the index folder when it was saved for this generation."""
-        path = index_dir / f"catalog-{CACHE_VERSION}-{generation[:20]}.pickle"
-        if path.exists():
-            try:
-                with open(path, "rb") as fh:
-                    catalog = pickle.load(fh)
-                catalog.store = self.kg.store
-                return catalog
-            except (OSError, pickle.UnpicklingError, EOFError, AttributeError) as exc:
-                log.warning("catalog cache unreadable, rebuilding: %s", exc)
-        catalog = Catalog(self.kg.store)
-        if not getattr(self.kg.store, "read_only", False):
-            try:
-                index_dir.mkdir(parents=True, exist_ok=True)
-                for old in index_dir.glob("catalog-*.pickle"):
-                    old.unlink()
-                tmp = path.with_suffix(".tmp")
-                with open(tmp, "wb") as fh:
-                    pickle.dump(catalog, fh, protocol=pickle.HIGHEST_PROTOCOL)
-                tmp.replace(path)
-            except OSError as exc:
-                log.warning("could not cache the catalog: %s", exc)
+    def _cached_catalog(self, path) -> Catalog | None:
+        """The catalog saved in the index folder for this generation, if readable."""
+        if not path.exists():
+            return None
+        try:
+            with open(path, "rb") as fh:
+                catalog = pickle.load(fh)
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError) as exc:
+            log.warning("catalog cache unreadable, rebuilding: %s", exc)
+            return None
+        catalog.store = self.kg.store
         return catalog
 
+    def _save_catalog(self, catalog: Catalog, path) -> None:
+        if getattr(self.kg.store, "read_only", False):
+            return
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            for old in path.parent.glob("catalog-*.pickle"):
+                old.unlink()
+            tmp = path.with_suffix(".tmp")
+            with open(tmp, "wb") as fh:
+                pickle.dump(catalog, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            tmp.replace(path)
+        except OSError as exc:
+            log.warning("could not cache the catalog: %s", exc)
+
     def refresh(self) -> None:
-        """Reload the catalog and index; relink concepts when the documents changed."""
+        """Reload the catalog and index; relink concepts when the documents changed. The catalog
+        is cached in the index folder per generation (documents' hashes, embedder, linking method)."""
         index_dir = self.kg.dir / "index"
         generation = Literal(self.generation())
+        path = index_dir / f"catalog-{CACHE_VERSION}-{str(generation)[:20]}.pickle"
         current = False
         try:
             current = self.kg.store.ask("ASK { ?g ?p ?h }", {"g": CONCEPT_GRAPH, "p": DTI.contentHash,
                                                            "h": generation})
         except StoreError:
             pass
-        if not current and not getattr(self.kg.store, "read_only", False):
+        catalog = self._cached_catalog(path) if current else None
+        fresh = catalog is None
+        if fresh:
             catalog = Catalog(self.kg.store)
-            with contextlib.redirect_stdout(sys.stderr):
-                retriever = HybridRetriever(catalog, self.embedder, index_dir, self.weight)
+        relink = not current and not getattr(self.kg.store, "read_only", False)
+        with contextlib.redirect_stdout(sys.stderr):
+            retriever = HybridRetriever(catalog, self.embedder, index_dir, self.weight)
+        if relink:
             groups = link_concepts(catalog, retriever)
             graph = concept_graph(catalog, groups)
             graph.add((CONCEPT_GRAPH, DTI.contentHash, generation))
             self.kg.store.replace_graph(str(CONCEPT_GRAPH), graph)
-        catalog = self._catalog(str(generation), index_dir)
-        with contextlib.redirect_stdout(sys.stderr):
-            retriever = HybridRetriever(catalog, self.embedder, index_dir, self.weight)
+            catalog.set_concepts({str(item): str(concept) for item, concept in graph.subject_objects(DTI.measures)})
+        if fresh:
+            self._save_catalog(catalog, path)
         self.catalog = catalog
         self.retriever = retriever
         self.parser = QuestionParser(catalog)

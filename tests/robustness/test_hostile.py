@@ -56,8 +56,8 @@ def _plain(markdown: str) -> str:
 
 
 @pytest.mark.browser
-def test_a_hostile_document_is_shown_as_text_in_the_browser(chromium, upload_server, upload_web_app, artifacts,
-                                                           reliability_log, tmp_path):
+def test_a_hostile_document_is_shown_as_text_in_the_browser(chromium, upload_server, upload_web_app, upload_in_browser,
+                                                           artifacts, reliability_log, tmp_path):
     plan = tmp_path / "ke_hoach_cao_bang_doc_hai.txt"
     plan.write_text(HOSTILE_PLAN, encoding="utf-8")
     triples = upload_web_app.kg.store.triple_count()
@@ -67,13 +67,7 @@ def test_a_hostile_document_is_shown_as_text_in_the_browser(chromium, upload_ser
     page = context.new_page()
     try:
         page.goto(upload_server)
-        page.get_by_role("tab", name="Văn bản").click()
-        with page.expect_file_chooser() as chooser:
-            page.get_by_role("button", name="Tải lên kế hoạch (.txt, .md) để nạp").click()
-        chooser.value.set_files(str(plan))
-        page.wait_for_function("() => document.querySelector('#trang-thai-nap').innerText.includes('Đã nạp')",
-                               timeout=60000)
-        status = page.locator("#trang-thai-nap").inner_text()
+        status = upload_in_browser(page, plan)
         assert "Cao Bằng" in status and "5 chỉ tiêu" in status
         assert '<img src=y onerror="window.__pwned=5">' in status  # the unmatched target's warning quotes it
         assert page.evaluate(CHECK_PAGE) == CLEAN_PAGE

@@ -62,7 +62,8 @@ def test_ask_filter_download_and_open_a_citation(page, web_server, artifacts):
     paint = _open(page, web_server)
     (artifacts / "ui-first-paint.txt").write_text(f"{paint:.2f} s\n", encoding="utf-8")
     assert paint < FIRST_PAINT_LIMIT, f"first paint took {paint:.2f} s"
-    assert page.evaluate("document.documentElement.lang") == "vi"
+    # Gradio's page template says lang="en"; the app's load script sets "vi" right after the first paint
+    page.wait_for_function("() => document.documentElement.lang === 'vi'", timeout=5000)
     # keyboard only: the question box has the focus on load
     page.keyboard.type(QUESTION)
     page.keyboard.press("Enter")
@@ -120,17 +121,12 @@ def test_sparql_read_and_refused_update(page, web_server, artifacts):
     page.screenshot(path=str(artifacts / "ui-sparql-tu-choi.png"), full_page=True)
 
 
-def test_upload_a_plan_and_find_it_in_an_answer(page, upload_server, upload_web_app, artifacts, tmp_path):
+def test_upload_a_plan_and_find_it_in_an_answer(page, upload_server, upload_web_app, upload_in_browser, artifacts,
+                                                 tmp_path):
     plan = tmp_path / "ke_hoach_lao_cai_2024.txt"
     plan.write_text(LAO_CAI_PLAN, encoding="utf-8")
     _open(page, upload_server)
-    page.get_by_role("tab", name="Văn bản").click()
-    with page.expect_file_chooser() as chooser:
-        page.get_by_role("button", name="Tải lên kế hoạch (.txt, .md) để nạp").click()
-    chooser.value.set_files(str(plan))
-    page.wait_for_function("() => document.querySelector('#trang-thai-nap').innerText.includes('Đã nạp')",
-                           timeout=60000)
-    assert "Lào Cai" in page.locator("#trang-thai-nap").inner_text()
+    assert "Lào Cai" in upload_in_browser(page, plan)
     page.wait_for_function("() => document.querySelector('#danh-sach-van-ban').innerText.includes('ke_hoach_lao_cai')")
     page.screenshot(path=str(artifacts / "ui-van-ban.png"), full_page=True)
 
