@@ -62,6 +62,15 @@ def artifacts() -> Path:
 
 
 @pytest.fixture(scope="session")
+def shared_dev_docs() -> Path:
+    """../shared/dev-docs (development plans in office and web layouts), when present."""
+    path = Path(os.environ.get("DTIKG_SHARED", ROOT.parent / "shared")) / "dev-docs"
+    if not path.is_dir():
+        pytest.skip("../shared/dev-docs is not available")
+    return path
+
+
+@pytest.fixture(scope="session")
 def shared_qa() -> Path:
     """../shared/qa (the contract, dev questions and scorer), when present."""
     path = Path(os.environ.get("DTIKG_SHARED", ROOT.parent / "shared")) / "qa"

@@ -12,7 +12,9 @@ from functools import lru_cache
 from ontology import codelists
 
 from .records import AgencyMention
-from .text import fold, fold_key, nfc, squash
+from ontology.folding import fold, fold_key
+
+from .text import nfc, squash
 
 # Role-holder titles that precede an agency ("Giám đốc Sở Y tế").
 _HOLDER = re.compile(
@@ -154,8 +156,10 @@ class AgencyResolver:
         self.province = province
         self._cache: dict[str, list[AgencyMention]] = {}
 
-    def resolve(self, raw: str) -> AgencyMention | None:
-        """One agency or group name (no list) → its mention, or None if it is no agency."""
+    def resolve(self, raw: str, any_name: bool = False) -> AgencyMention | None:
+        """One agency or group name (no list) → its mention, or None if it is no agency.
+        `any_name`: the text stands where only agencies stand (a role column), so a name
+        whose head word dtikg does not know ("Khu Di tích lịch sử Đền Hùng") is an agency too."""
         raw = nfc(raw)
         text = squash(raw).strip(" -–•+;,.:")
         if not text:
@@ -170,8 +174,8 @@ class AgencyResolver:
         if m:
             holder = m.group(0).strip()
             text = text[m.end():].strip()
-        if not text or not _HEAD.match(text):  # nothing left but a note or a title
-            return None
+        if not text or not (_HEAD.match(text) or any_name and text[:1].isupper() and len(text.split()) <= 12):
+            return None  # nothing left but a note or a title
         key = _type_key(text)
         for atype in _agency_types():
             if key in atype.keys:
@@ -185,6 +189,7 @@ class AgencyResolver:
                     national=atype.category == "national",
                 )
         if _is_group(text):
+            text = re.sub(r"^(Chủ tịch\s+)?Ủy ban nhân dân\b", "UBND", text)
             return AgencyMention(name=text[:1].upper() + text[1:], raw=raw.strip(), is_group=True, covers=_group_covers(text),
                                  holder=holder, note=note)
         folded = fold(text)
@@ -194,14 +199,14 @@ class AgencyResolver:
         return AgencyMention(name=text, raw=raw.strip(), is_group=False, type_code=None, category=category,
                              holder=holder, note=note, national=category == "national")
 
-    def split(self, cell: str) -> list[AgencyMention]:
+    def split(self, cell: str, any_name: bool = False) -> list[AgencyMention]:
         """An agency cell → mentions, split at ';', ',', 'và' and bullets, names with commas kept."""
-        cached = self._cache.get(cell)
+        cached = self._cache.get((cell, any_name))
         if cached is None:
-            cached = self._cache[cell] = self._split(cell)
+            cached = self._cache[(cell, any_name)] = self._split(cell, any_name)
         return list(cached)
 
-    def _split(self, cell: str) -> list[AgencyMention]:
+    def _split(self, cell: str, any_name: bool = False) -> list[AgencyMention]:
         cell = squash(nfc(cell).replace("\n", " ").replace("\t", " "))
         if not cell:
             return []
@@ -224,7 +229,7 @@ class AgencyResolver:
                     part = part[:verb.start()]
             for token in self._merge_tokens(part):
                 restored = re.sub(r"\x00(\d+)\x00", lambda m: notes[int(m.group(1))], token)
-                mention = self.resolve(restored)
+                mention = self.resolve(restored, any_name)
                 if mention:
                     out.append(mention)
         seen: set[tuple[str, bool]] = set()
@@ -272,5 +277,29 @@ class AgencyResolver:
                 k for t in _agency_types() for k in t.keys}:
             return False
         # "UBND các huyện, thành phố": bare place words continue the group.
+        if folded.startswith("dai ") and len(folded.split()) > 2:
+            return True  # "Báo Ninh Thuận, Đài Phát thanh …": a second agency, not "báo, đài"
         return not re.match(r"^(ban|nganh|thanh pho|thi xa|xa|phuong|thi tran|dai)\b", folded) or \
             bool(re.match(r"^ban\s+[a-z]", folded) and piece[:3] == "Ban" and piece[4:5].isupper())
+
+
+_PREFIX_RESOLVER = AgencyResolver(None)
+
+
+def known_agency_prefix(text: str) -> int | None:
+    """Length of the longest leading part of `text` that is a known agency type's name
+    ("Viettel Tây Ninh ngầm hóa …" → len("Viettel Tây Ninh")), or None."""
+    text = " ".join(text.split())
+    words = text.split()
+    for k in range(min(len(words), 12), 0, -1):
+        candidate = " ".join(words[:k])
+        mention = _PREFIX_RESOLVER.resolve(candidate)
+        if mention is not None and mention.type_code is not None:
+            rest = words[k:]
+            if rest and (rest[0][:1].isupper() or _LOCALITY.match(" ".join(rest[:2]))):
+                continue  # "UBND thành phố Tây Ninh": the name goes on
+            return len(candidate)
+    return None
+
+
+_LOCALITY = re.compile(r"^(?:tỉnh|thành phố|huyện|thị xã|xã|phường|quận|thị trấn|cấp|các)\b", re.IGNORECASE)

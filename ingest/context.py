@@ -5,6 +5,7 @@ import re
 from dataclasses import dataclass, field
 
 from .agencies import AgencyResolver
+from .document import Document
 from .legal import find_references
 from .records import Assignment, AssignmentRole, LegalReference, SourceSpan
 
@@ -13,14 +14,20 @@ from .records import Assignment, AssignmentRole, LegalReference, SourceSpan
 class ReadContext:
     document: str
     lines: list[str]
-    province: str | None
-    plan_year: int | None
+    model: Document | None = None
+    province: str | None = None
+    plan_year: int | None = None
     plan_ids: frozenset[str] = frozenset()
     claimed: set[int] = field(default_factory=set)
     warnings: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.resolver = AgencyResolver(self.province)
+        self._wrapped = {p.lines[0] for p in self.model.paragraphs if len(p.lines) > 1} if self.model else set()
+
+    def wrapped(self, number: int) -> bool:
+        """True when the paragraph starting on this line goes on over the next lines."""
+        return number in self._wrapped
 
     def line(self, number: int) -> str:
         """Text of a 1-based line."""
@@ -36,7 +43,9 @@ class ReadContext:
         return SourceSpan(self.document, number, text, 0, len(text))
 
     def assignments(self, role: AssignmentRole, cell: str, line: int) -> list[Assignment]:
-        return [Assignment(role, mention, self.span(line, mention.raw)) for mention in self.resolver.split(cell)]
+        """The agencies of a role cell (only agencies stand there, named or not in the code lists)."""
+        return [Assignment(role, mention, self.span(line, mention.raw))
+                for mention in self.resolver.split(cell, any_name=True)]
 
     def references(self, text: str, line: int) -> list[LegalReference]:
         """Legal references in a piece of text, without the plan itself."""

@@ -13,7 +13,7 @@ from functools import lru_cache
 from ontology import codelists
 
 from .records import LegalReference, SourceSpan
-from .text import fold
+from ontology.folding import fold
 
 _UP = "A-ZĐÂĂÊÔƠƯÁÀẢÃẠ"
 _CODE = rf"[{_UP}][{_UP}a-zđ&]*"

@@ -13,10 +13,12 @@ from .context import ReadContext
 from .errors import IngestError, too_large_message
 from .legal import find_references
 from .plan import plan_self_references, read_plan
+from .assignments import AssignmentProseReader
 from .prose import AgencySectionReader, TargetStatementReader, TaskBlockReader
 from .records import DocumentExtraction, Item, ItemKind, LegalReference
-from .tables import CellTableReader, MarkdownTableReader, TabTableReader
-from .text import decode_document, split_lines
+from .converters.text import TextConverter
+from .document import Document
+from .tables import CellTableReader, TableReader
 
 SUPPORTED_SUFFIXES = (".txt", ".md")
 # Real plans are under 1 MB; reading 50 MB of text takes half a minute, so 20 MB is the cap.
@@ -46,21 +48,29 @@ class DocumentReader:
     def read(self, name: str, data: bytes) -> DocumentExtraction:
         if len(data) > self.max_bytes:
             raise IngestError("I005", too_large_message(name, len(data), self.max_bytes))
-        text, notes = decode_document(data, name)
-        lines = split_lines(text)
+        return self.read_document(self.convert(name, data), data)
+
+    def convert(self, name: str, data: bytes) -> Document:
+        """Bytes → the document model, by the converter for the file's format."""
+        return TextConverter().convert(name, data)
+
+    def read_document(self, model: Document, data: bytes) -> DocumentExtraction:
+        """The document model → records: tables, then prose, then target statements."""
+        name = model.name
+        lines = list(model.lines)
         plan = read_plan(name, lines)
         plan_ids = frozenset(r.id_local for r in plan_self_references(name, lines))
-        ctx = ReadContext(document=name, lines=lines, province=plan.province, plan_year=plan.year,
-                          plan_ids=plan_ids)
-        ctx.warnings.extend(notes)
+        ctx = ReadContext(document=name, lines=lines, model=model, province=plan.province,
+                          plan_year=plan.year, plan_ids=plan_ids)
+        ctx.warnings.extend(model.warnings)
         if plan.province is None:
             ctx.warnings.append("Không xác định được tỉnh của văn bản.")
         items: list[Item] = []
-        items += TabTableReader().read(ctx)
-        items += MarkdownTableReader().read(ctx)
+        items += TableReader().read(ctx, model.tables)
         items += CellTableReader().read(ctx)
         items += TaskBlockReader().read(ctx)
         items += AgencySectionReader().read(ctx)
+        items += AssignmentProseReader().read(ctx)
         items = TargetStatementReader().read(ctx, items)
         if not items:
             ctx.warnings.append("Không tìm thấy chỉ tiêu, nhiệm vụ hay đoàn kiểm tra nào trong văn bản.")

@@ -8,7 +8,7 @@ from datetime import date
 from .agencies import _province_by_fold, _province_pattern
 from .legal import find_references
 from .records import LegalReference, PlanInfo, SourceSpan
-from .text import fold
+from ontology.folding import fold
 
 _SO_LINE = re.compile(r"^\s*Số\s*:?\s*(\d*)\s*/\s*([A-ZĐ]+)\s*-\s*([A-ZĐa-zđ]+)", re.IGNORECASE)
 _ATTACHED = re.compile(r"(?:kèm theo|ban hành kèm theo)\s+(kế hoạch|quyết định)\s+số\s*:?", re.IGNORECASE)

@@ -16,7 +16,7 @@ from rapidfuzz import fuzz
 from .context import ReadContext, strip_markup
 from .records import Assignment, AssignmentRole, Item, ItemKind, LegalReference
 from .tables import _dedupe
-from .text import fold
+from ontology.folding import fold
 from .values import find_baselines, find_deadline_in_text, find_target_in_text, parse_deadline, parse_target
 
 _TASK_START = re.compile(r"^(?:([a-zđ])\)\s*|-\s*)Nhiệm vụ\s*:\s*(.*)$", re.IGNORECASE)
@@ -143,7 +143,7 @@ class AgencySectionReader:
         return items
 
     def _heading_agency(self, ctx: ReadContext, n: int, text: str):
-        if n in ctx.claimed:
+        if n in ctx.claimed or ctx.wrapped(n):
             return None
         m = _HEADING.match(text)
         if not m or len(m.group(2)) > 90 or m.group(2).endswith("."):
@@ -231,15 +231,18 @@ class TargetStatementReader:
         return out
 
     def _statements(self, ctx: ReadContext) -> list[tuple[int, str, str | None]]:
+        """'- ' bullets stating a value under a 'MỤC TIÊU' heading, wrapped lines joined."""
         out = []
         in_targets = False
         section = None
-        for n in range(1, len(ctx.lines) + 1):
-            text = ctx.line(n).strip()
+        paragraphs = ctx.model.paragraphs if ctx.model else ()
+        for paragraph in paragraphs:
+            text = paragraph.text.strip()
+            n = paragraph.lines[0]
             if _ROMAN_SECTION.match(text):
                 in_targets = "muc tieu" in fold(text) and "yeu cau" not in fold(text)
                 continue
-            if not in_targets or n in ctx.claimed:
+            if not in_targets or any(line in ctx.claimed for line in paragraph.lines):
                 continue
             m = _GROUP_HEADING.match(text)
             if m:

@@ -25,6 +25,7 @@ class ItemKind(str, Enum):
     INDICATOR = "indicator"
     SUB_ITEM = "sub_item"
     TASK = "task"
+    DUTY = "duty"  # a responsibility of the implementation section ("Tổ chức thực hiện")
     INFO_ITEM = "info_item"
     TEAM = "team"
 

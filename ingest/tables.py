@@ -1,10 +1,12 @@
-"""Table readers. Three layout families share one row assembler:
+"""Table readers, sharing one row assembler:
 
-- tab-separated tables whose header repeats at page breaks (`TabTableReader`),
-- Markdown tables split across pages (`MarkdownTableReader`),
-- tables written one cell per line, empty cells simply missing (`CellTableReader`).
+- `TableReader`: the table blocks of the document model, whatever the format (tab, Markdown
+  and web-copy text renderings, Word and PDF tables): header found by meaning, repeated
+  headers skipped, rows continued across page breaks, section rows, sub-rows;
+- `CellTableReader`: tables written one cell per line, empty cells simply missing.
 
-Columns are recognised from the header text, never from a file or province name.
+Columns are recognised from what their header means (the column code list), never from a
+file or province name or a position.
 """
 from __future__ import annotations
 
@@ -14,8 +16,10 @@ from functools import lru_cache
 
 from .agencies import looks_like_agency, split_value_and_agency
 from .context import ReadContext, strip_markup
+from .document import Table, TableRow
 from .records import Assignment, AssignmentRole, Item, ItemKind, LegalReference
-from .text import fold
+from ontology.folding import fold
+from ontology.lexicon import column_role
 from .values import find_target_in_text, parse_deadline, parse_target
 
 ROLE_COLUMNS = {
@@ -26,37 +30,8 @@ ROLE_COLUMNS = {
 _ROMAN = re.compile(r"^(?=[IVXl]+\.?$)[IlVX]*[IVX][IlVX]*\.?$|^[IVX]?l{1,3}\.?$|^Il+\.?$")
 
 
-@lru_cache(maxsize=8192)
-def column_role(header: str) -> str | None:
-    """The role of a column from its header text ("Đơn vị phối hợp thực hiện" → coordinate)."""
-    f = fold(strip_markup(header)).strip(" :.")
-    if not f:
-        return None
-    rules = (
-        (r"^(stt|tt|so tt)$", "number"),
-        (r"thuoc doan", "team_members"),
-        (r"duoc kiem tra", "inspected"),
-        (r"doan kiem tra", "team"),
-        (r"chu tri theo doi", "monitor_lead"),
-        (r"chu tri tong hop", "aggregate"),
-        (r"theo doi|don doc", "monitor"),
-        (r"huong dan", "guide"),
-        (r"phoi hop", "coordinate"),
-        (r"ket qua", "result"),
-        (r"chu tri|don vi thuc hien|co quan thuc hien", "lead"),
-        (r"thoi gian|thoi han|tien do", "deadline"),
-        (r"chi tieu den nam|chi tieu nam|yeu cau|muc tieu|gia tri", "target"),
-        (r"ghi chu", "note"),
-        (r"noi dung|chi tieu|thong tin chung|nhiem vu|ten", "text"),
-        (r"phan cong", "assign_group"),
-    )
-    for pattern, role in rules:
-        if re.search(pattern, f):
-            return role
-    return None
-
-
-def item_kind_for(headers: list[str]) -> ItemKind:
+def item_kind_for(headers: list[str], title: str | None = None) -> ItemKind:
+    """What a table's rows are: from its header, else from its title ("DANH MỤC NHIỆM VỤ")."""
     joined = fold(" ".join(headers))
     if "thong tin chung" in joined:
         return ItemKind.INFO_ITEM
@@ -64,6 +39,10 @@ def item_kind_for(headers: list[str]) -> ItemKind:
         return ItemKind.TEAM
     if "nhiem vu" in joined and "chi tieu" not in joined:
         return ItemKind.TASK
+    if "chi tieu" not in joined and title:
+        folded_title = fold(title)
+        if "nhiem vu" in folded_title and "chi tieu" not in folded_title:
+            return ItemKind.TASK
     return ItemKind.INDICATOR
 
 
@@ -82,11 +61,29 @@ def row_number(token: str) -> str | None:
     return m.group(1) if m else None
 
 
-@dataclass
 class RawRow:
-    cells: list[str]
-    line: int
-    after_header: bool = False
+    """A table row as the assembler sees it: cell texts, each cell's first line, and each
+    cell's paragraphs (agency cells list one agency per paragraph)."""
+
+    def __init__(self, row: TableRow, after_header: bool = False):
+        self.row = row
+        self.cells = row.texts
+        self.line = row.line
+        self.after_header = after_header
+
+    def cell_line(self, i: int) -> int:
+        return self.row.cells[i].line or self.line
+
+    def listing(self, i: int) -> str:
+        """A role cell as one list: its paragraphs joined with ';' where each opens an agency."""
+        paragraphs = [p.strip() for p in self.row.cells[i].paragraphs if p.strip()]
+        out = ""
+        for p in paragraphs:
+            if out and looks_like_agency(p) and not out.rstrip().endswith((";", ",")):
+                out += "; " + p
+            else:
+                out = (out + " " + p).strip()
+        return out
 
 
 @dataclass
@@ -133,6 +130,10 @@ class RowAssembler:
             if number_cell and is_roman(number_cell) and not others:
                 section, section_no = strip_markup(text), roman_value(number_cell)
                 continue
+            merged = _section_cell(raw.cells)
+            if merged:  # one cell across the row: "I. NHẬN THỨC SỐ"
+                section_no, section = merged
+                continue
             number = row_number(number_cell)
             if number and not others and "." not in number and self._next_is_child(numbered, idx, number):
                 section, section_no = strip_markup(text), number
@@ -168,20 +169,23 @@ class RowAssembler:
                 return n.startswith(number + ".")
         return False
 
+    def _value(self, raw: RawRow, i: int, col: str) -> str:
+        return raw.listing(i) if col in ROLE_COLUMNS or col in ("team_members", "inspected") else raw.cells[i].strip()
+
     def _new_row(self, raw: RawRow, number: str, section: str | None, section_no: str | None) -> _Row:
         cells, lines = {}, {}
         for i, col in enumerate(self.columns):
             if col and i < len(raw.cells) and raw.cells[i].strip():
-                cells[col] = raw.cells[i].strip()
-                lines[col] = raw.line
-        return _Row(number, cells, lines, raw.line, section, section_no)
+                cells[col] = self._value(raw, i, col)
+                lines[col] = raw.cell_line(i)
+        return _Row(number, cells, lines, lines.get("text", raw.line), section, section_no)
 
     def _continue(self, row: _Row, raw: RawRow) -> None:
         for i, col in enumerate(self.columns):
             if col and i < len(raw.cells) and raw.cells[i].strip():
-                piece = raw.cells[i].strip()
+                piece = self._value(raw, i, col)
                 row.cells[col] = (row.cells.get(col, "") + " " + piece).strip()
-                row.lines.setdefault(col, raw.line)
+                row.lines.setdefault(col, raw.cell_line(i))
 
     def _to_item(self, row: _Row, kind: ItemKind, parent: str | None) -> Item:
         ctx = self.ctx
@@ -196,7 +200,7 @@ class RowAssembler:
         if row.cells.get("target"):
             target = parse_target(row.cells["target"])
         else:
-            target = find_target_in_text(text) if kind is not ItemKind.INFO_ITEM else None
+            target = find_target_in_text(text) if kind in (ItemKind.INDICATOR, ItemKind.SUB_ITEM) else None
         grounds: list[LegalReference] = []
         for col, value in row.cells.items():
             if col in ("result",):
@@ -233,6 +237,23 @@ class RowAssembler:
                     section=row.section, table_title=self.title, assignments=tuple(assignments))
 
 
+_MERGED_SECTION = re.compile(r"^([IVXl]{1,5})[.)]?\s+(\S.*)$")
+
+
+def _section_cell(cells: list[str]) -> tuple[str | None, str] | None:
+    """A row whose only text is a section heading, numbered or in capitals."""
+    filled = [c.strip() for c in cells if c.strip()]
+    if len(filled) != 1:
+        return None
+    m = _MERGED_SECTION.match(filled[0])
+    if m and is_roman(m.group(1)):
+        return roman_value(m.group(1)), strip_markup(m.group(2))
+    letters = [ch for ch in filled[0] if ch.isalpha()]
+    if len(letters) > 3 and not any(ch.islower() for ch in letters) and not row_number(filled[0]):
+        return None, strip_markup(filled[0])
+    return None
+
+
 def _dedupe(refs: list[LegalReference]) -> list[LegalReference]:
     seen, out = set(), []
     for ref in refs:
@@ -245,11 +266,14 @@ def _dedupe(refs: list[LegalReference]) -> list[LegalReference]:
 def _title_above(ctx: ReadContext, header_line: int) -> tuple[str | None, list[LegalReference]]:
     """The table's title: the block of non-empty lines right above its header (at most 3)."""
     parts: list[tuple[int, str]] = []
+
+    def text(n: int) -> str:  # a web copy's cell marks are not part of the title
+        return ctx.line(n).strip().removesuffix("|").strip()
     n = header_line - 1
-    while n >= 1 and n >= header_line - 2 and not ctx.line(n).strip():
+    while n >= 1 and n >= header_line - 2 and not text(n):
         n -= 1
-    while n >= 1 and len(parts) < 3 and ctx.line(n).strip() and n not in ctx.claimed:
-        parts.insert(0, (n, ctx.line(n).strip()))
+    while n >= 1 and len(parts) < 3 and text(n) and n not in ctx.claimed:
+        parts.insert(0, (n, text(n)))
         n -= 1
     if not parts:
         return None, []
@@ -282,104 +306,71 @@ def _is_subheader(cells: list[str]) -> bool:
         all(column_role(c) for c in filled) and len(filled) >= 2
 
 
-class _DelimitedTableReader:
-    """Shared scan for tab and Markdown tables."""
+class TableReader:
+    """Every table block of the document, whatever format it came from: the header found by
+    what its cells mean (a second header row merged in), repeated headers skipped, a new
+    header starting a new table, then rows assembled into items."""
 
-    def split(self, line: str) -> list[str] | None:
-        raise NotImplementedError
-
-    def is_separator(self, cells: list[str]) -> bool:
-        return False
-
-    def read(self, ctx: ReadContext) -> list[Item]:
+    def read(self, ctx: ReadContext, tables: tuple[Table, ...]) -> list[Item]:
         items: list[Item] = []
-        n = 1
-        total = len(ctx.lines)
-        while n <= total:
-            cells = self.split(ctx.line(n))
-            if n in ctx.claimed or cells is None or not _is_header(cells):
-                n += 1
-                continue
-            header_line = n
-            title, title_refs = _title_above(ctx, header_line)
-            header_first = [c.strip() for c in cells]
-            second = None
-            n += 1
-            nxt = self.split(ctx.line(n)) if n <= total else None
-            if nxt is not None and self.is_separator(nxt):
-                n += 1
-                nxt = self.split(ctx.line(n)) if n <= total else None
-            if nxt is not None and _is_subheader(nxt):
-                second = [c.strip() for c in nxt]
-                n += 1
-            headers = _merge_headers(header_first, second)
-            columns = [column_role(h) for h in headers]
-            kind = item_kind_for(headers)
-            rows: list[RawRow] = []
-            claimed = set(range(header_line, n))
-            after_header = False
-            blank_run = 0
-            while n <= total:
-                line = ctx.line(n)
-                cells = self.split(line)
-                if cells is None:
-                    if line.strip():
-                        break
-                    blank_run += 1
-                    if blank_run > 2:
-                        break
-                    n += 1
+        for table in tables:
+            ctx.warnings.extend(table.warnings)
+            rows = list(table.rows)
+            i = 0
+            while i < len(rows):
+                texts = [c.strip() for c in rows[i].texts]
+                if rows[i].line in ctx.claimed or not _is_header(texts):
+                    i += 1
                     continue
-                blank_run = 0
-                stripped = [c.strip() for c in cells]
-                if self.is_separator(stripped):
-                    claimed.add(n)
-                    n += 1
-                    continue
-                if [fold(c) for c in stripped if c] == [fold(h) for h in header_first if h]:
-                    claimed.add(n)
-                    after_header = True
-                    n += 1
-                    continue
-                if second and _is_subheader(stripped):
-                    claimed.add(n)
-                    n += 1
-                    continue
-                if not row_number(stripped[0] if stripped else "") and _is_header(stripped):
-                    break  # a different table starts here
-                rows.append(RawRow(cells, n, after_header))
-                claimed.add(n)
-                after_header = False
-                n += 1
-            ctx.claimed |= claimed
-            last = rows[-1] if rows else None
-            if last and last.line == total and len(last.cells) < len(header_first):
-                # The file ends inside this row (no line end, cells missing): it was cut off.
-                ctx.warnings.append(f"Dòng {last.line}: hàng cuối của bảng chỉ có {len(last.cells)}/"
-                                    f"{len(header_first)} ô, tệp có thể bị cắt giữa chừng; hãy kiểm tra mục này.")
-            items += RowAssembler(ctx, columns, kind, title, title_refs).assemble(rows)
+                i = self._one(ctx, rows, i, items)
         return items
 
-
-class TabTableReader(_DelimitedTableReader):
-    """Tab-separated tables; the header may repeat at page breaks."""
-
-    def split(self, line: str) -> list[str] | None:
-        return line.split("\t") if "\t" in line else None
-
-
-class MarkdownTableReader(_DelimitedTableReader):
-    """Markdown pipe tables, possibly split across pages."""
-
-    def split(self, line: str) -> list[str] | None:
-        s = line.strip()
-        if not s.startswith("|"):
-            return None
-        s = s[1:-1] if s.endswith("|") and len(s) > 1 else s[1:]
-        return s.split("|")
-
-    def is_separator(self, cells: list[str]) -> bool:
-        return bool(cells) and all(re.fullmatch(r"\s*:?-{2,}:?\s*", c) for c in cells)
+    def _one(self, ctx: ReadContext, rows: list[TableRow], start: int, items: list[Item]) -> int:
+        header_row = rows[start]
+        header_first = [c.strip() for c in header_row.texts]
+        title, title_refs = _title_above(ctx, header_row.line)
+        second = None
+        i = start + 1
+        if i < len(rows) and _is_subheader([c.strip() for c in rows[i].texts]):
+            second = [c.strip() for c in rows[i].texts]
+            i += 1
+        headers = _merge_headers(header_first, second)
+        columns = [column_role(h) for h in headers]
+        kind = item_kind_for(headers, title)
+        raw_rows: list[RawRow] = []
+        claimed = {r.line for r in rows[start:i]}
+        after_header = False
+        folded_header = [fold(h) for h in header_first if h]
+        while i < len(rows):
+            row = rows[i]
+            stripped = [c.strip() for c in row.texts]
+            if [fold(c) for c in stripped if c] == folded_header or row.header:
+                claimed.add(row.line)
+                after_header = True
+                i += 1
+                continue
+            if second and _is_subheader(stripped):
+                claimed.add(row.line)
+                i += 1
+                continue
+            if not row_number(stripped[0] if stripped else "") and _is_header(stripped):
+                break  # a different table starts here
+            raw_rows.append(RawRow(row, after_header or row.after_break))
+            claimed.update(n for c in row.cells for n in c.lines)
+            claimed.add(row.line)
+            after_header = False
+            i += 1
+        if raw_rows:
+            last_line = max(claimed)
+            claimed |= set(range(header_row.line, last_line + 1))
+        ctx.claimed |= claimed
+        last = raw_rows[-1] if raw_rows else None
+        if last and last.line == len(ctx.lines) and len(last.cells) < len(header_first):
+            # The file ends inside this row (no line end, cells missing): it was cut off.
+            ctx.warnings.append(f"Dòng {last.line}: hàng cuối của bảng chỉ có {len(last.cells)}/"
+                                f"{len(header_first)} ô, tệp có thể bị cắt giữa chừng; hãy kiểm tra mục này.")
+        items += RowAssembler(ctx, columns, kind, title, title_refs).assemble(raw_rows)
+        return i
 
 
 _BULLET_SUB = re.compile(r"^(?:(\d{1,2})\)|•)\s*")

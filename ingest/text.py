@@ -1,8 +1,9 @@
-"""Text normalisation shared by every stage: NFC, folding, decoding bytes."""
+"""Text on the way in: NFC, cleaning lines, decoding bytes (folding is `ontology.folding`)."""
 from __future__ import annotations
 
 import re
 import unicodedata
+
 
 from .errors import IngestError
 
@@ -13,20 +14,6 @@ _SPACES = re.compile(r"[ \u00a0\u2002-\u200a\u202f]+")
 
 def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
-
-
-def fold(text: str) -> str:
-    """Lowercase, strip Vietnamese diacritics (đ → d), collapse whitespace."""
-    text = unicodedata.normalize("NFD", text or "")
-    text = "".join(c for c in text if unicodedata.category(c) != "Mn")
-    text = text.replace("đ", "d").replace("Đ", "D").lower()
-    return " ".join(text.split())
-
-
-def fold_key(text: str) -> str:
-    """A spelling-insensitive key: folded, only letters and digits, the word 'và' dropped."""
-    words = re.findall(r"[a-z0-9]+", fold(text.replace("&", " ")))
-    return "".join(w for w in words if w != "va")
 
 
 def clean_line(line: str) -> str:

@@ -6,7 +6,7 @@ import re
 from datetime import date
 
 from .records import Baseline, Deadline, TargetValue
-from .text import fold
+from ontology.folding import fold
 
 _ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4}
 _QUARTER = re.compile(r"\bqu[yý]\s*(IV|I{1,3}|[1-4])\b(?:\s*/\s*(\d{4})|\s+năm\s+(\d{4}))?", re.IGNORECASE)
@@ -108,7 +108,7 @@ _COMPARATORS = [
     (r"<|dưới", "<"),
 ]
 _VALUE = re.compile(
-    r"(?P<cmp>(?:(?:đạt|phấn đấu|phần đầu)\s+)?(?:>=|<=|≥|≤|>|<|tối thiểu|ít nhất|không dưới|không quá|tối đa|trên|dưới|đạt)?)\s*"
+    r"(?P<cmp>(?:(?:đạt|phấn đấu|phần đầu)\s+)?(?:>=|<=|≥|≤|>|<|tối thiểu|ít nhất|không dưới|không quá|tối đa|trên|dưới|khoảng|đạt)?)\s*"
     r"(?P<num>\d+(?:[.,]\d+)*)\s*(?P<unit>%|xã|nghiệp vụ|doanh nghiệp|điểm|bài|người|hộ|tỷ đồng|lần|cuộc)",
     re.IGNORECASE,
 )
@@ -137,8 +137,16 @@ def parse_target(raw: str) -> TargetValue | None:
                        unit=m.group("unit").lower())
 
 
+_RANK = re.compile(r"(?:thuộc\s+)?nhóm\s+(\d+)\s+tỉnh(?:,\s*thành phố)?\s+dẫn đầu(?:\s+cả nước)?", re.IGNORECASE)
+
+
 def find_target_in_text(text: str) -> TargetValue | None:
-    """The first value phrase inside an indicator's text ("trên 80%", "100%")."""
+    """The first value phrase inside an indicator's text ("trên 80%", "100%"), or a
+    ranking target ("thuộc nhóm 20 tỉnh, thành phố dẫn đầu cả nước")."""
+    rank = _RANK.search(text)
+    if rank and not _VALUE.search(text[:rank.start()]):
+        return TargetValue(raw=rank.group(0), comparator="<=", value=float(rank.group(1)), unit="thứ hạng",
+                           kind="rank")
     m = _VALUE.search(text)
     if not m:
         return None

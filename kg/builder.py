@@ -14,7 +14,7 @@ from rdflib import Literal, URIRef
 
 from ingest.legal import render_reference
 from ingest.records import AgencyMention, DocumentExtraction, Item, ItemKind, LegalReference, SourceSpan
-from ingest.text import fold
+from ontology.folding import fold
 from ontology import codelists
 from .triples import TripleBuffer
 from ontology.namespaces import (
@@ -22,7 +22,7 @@ from ontology.namespaces import (
 )
 
 KIND_CLASS = {
-    ItemKind.INDICATOR: DTI.Indicator, ItemKind.SUB_ITEM: DTI.SubItem, ItemKind.TASK: DTI.Task,
+    ItemKind.INDICATOR: DTI.Indicator, ItemKind.SUB_ITEM: DTI.SubItem, ItemKind.TASK: DTI.Task, ItemKind.DUTY: DTI.Duty,
     ItemKind.INFO_ITEM: DTI.InfoItem, ItemKind.TEAM: DTI.InspectionTeam,
 }
 _DOCTYPE_LOCAL = {"QĐ": "QD", "NĐ": "ND", "ĐA": "DA"}

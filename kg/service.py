@@ -169,7 +169,7 @@ class KnowledgeGraph:
     def stats(self) -> dict:
         """The stats object of the contract: triples and counts per source document."""
         kinds = {"indicator": "indicators", "sub_item": "sub_items", "task": "tasks",
-                 "info_item": "info_items", "team": "teams"}
+                 "info_item": "info_items", "team": "teams", "duty": "duties"}
         per_file: dict[str, dict[str, int]] = {}
         for row in self.store.select(query("stats_items")):
             per_file.setdefault(str(row["file"]), {})[kinds.get(str(row["kind"]), str(row["kind"]))] = \

@@ -19,6 +19,9 @@ class CodeConcept:
     alt_labels: tuple[str, ...]
     category: str | None = None
     scope: str | None = None
+    hidden_labels: tuple[str, ...] = ()
+    rank: int = 0
+    match_whole: bool = False
 
 
 @lru_cache(maxsize=1)
@@ -35,6 +38,8 @@ def _concepts(scheme: str) -> tuple[CodeConcept, ...]:
         notation = g.value(iri, SKOS.notation)
         category = g.value(iri, DTI.agencyCategory)
         scope = g.value(iri, DTI.scope)
+        rank = g.value(iri, DTI.rank)
+        whole = g.value(iri, DTI.matchWhole)
         out.append(CodeConcept(
             iri=iri,
             notation=str(notation) if notation is not None else str(iri).rsplit("/", 1)[-1],
@@ -42,6 +47,9 @@ def _concepts(scheme: str) -> tuple[CodeConcept, ...]:
             alt_labels=alts,
             category=str(category) if isinstance(category, Literal) else None,
             scope=str(scope) if isinstance(scope, Literal) else None,
+            hidden_labels=tuple(sorted(str(h) for h in g.objects(iri, SKOS.hiddenLabel))),
+            rank=int(rank) if rank is not None else 0,
+            match_whole=bool(whole.toPython()) if whole is not None else False,
         ))
     return tuple(out)
 
@@ -82,3 +90,8 @@ def agency_types() -> tuple[CodeConcept, ...]:
 @lru_cache(maxsize=None)
 def provinces() -> tuple[CodeConcept, ...]:
     return _concepts("province")
+
+
+@lru_cache(maxsize=None)
+def columns() -> tuple[CodeConcept, ...]:
+    return tuple(sorted(_concepts("column"), key=lambda c: c.rank))

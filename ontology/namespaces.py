@@ -35,6 +35,7 @@ class DTI(DefinedNamespace):
     Indicator: URIRef
     SubItem: URIRef
     Task: URIRef
+    Duty: URIRef
     InfoItem: URIRef
     InspectionTeam: URIRef
     Agency: URIRef
@@ -74,6 +75,9 @@ class DTI(DefinedNamespace):
     groupType: URIRef
     coversAgencyCategory: URIRef
     agencyCategory: URIRef
+    # code lists
+    rank: URIRef
+    matchWhole: URIRef
     # legal documents
     issuerCode: URIRef
     number: URIRef

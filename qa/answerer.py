@@ -8,7 +8,7 @@ from datetime import date
 from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 
-from ingest.text import fold
+from ontology.folding import fold
 from kg.builder import province_iri
 from kg.queries import query
 from kg.store import GraphStore
@@ -18,7 +18,7 @@ from .catalog import Catalog, CatalogDocument, CatalogItem
 from .records import Answer, AnswerItem, ParsedQuestion, Source
 from .retriever import INDEXED_KINDS, HybridRetriever
 
-KIND_VI = {"indicator": "chỉ tiêu", "sub_item": "chỉ tiêu thành phần", "task": "nhiệm vụ",
+KIND_VI = {"indicator": "chỉ tiêu", "sub_item": "chỉ tiêu thành phần", "task": "nhiệm vụ", "duty": "trách nhiệm tổ chức thực hiện",
            "info_item": "mục thông tin chung", "team": "đoàn kiểm tra"}
 ANSWER_KIND = {"sub_item": "indicator"}
 TEAM_ROLES = ("team_leader", "team_deputy", "team_member", "inspected")

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from ingest.text import fold
+from ontology.folding import fold
 from kg.queries import query
 from kg.store import GraphStore
 from ontology import codelists

@@ -16,7 +16,7 @@ import numpy as np
 from rapidfuzz import fuzz
 from rdflib import Graph, Literal, URIRef
 
-from ingest.text import fold
+from ontology.folding import fold
 from ontology.namespaces import DTI, ID, RDF, RDFS, SKOS, XSD
 
 from .catalog import Catalog

@@ -5,7 +5,7 @@ import re
 import threading
 import unicodedata
 
-from ingest.text import fold
+from ontology.folding import fold
 
 # Abbreviations officials type, expanded for matching and retrieval.
 ABBREVIATIONS = {

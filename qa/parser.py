@@ -14,7 +14,7 @@ from functools import lru_cache
 from rapidfuzz import fuzz
 
 from ingest.agencies import looks_like_agency
-from ingest.text import fold
+from ontology.folding import fold
 from ontology import codelists
 
 from .catalog import Catalog

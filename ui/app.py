@@ -238,7 +238,7 @@ class WebApp:
         step(1.0, "Xong")
         province = next((d.get("province") for d in self.kg.stats()["documents"] if d["file"] == name), None)
         parts = [f"{counts[k]} {label}" for k, label in (
-            (ItemKind.INDICATOR, "chỉ tiêu"), (ItemKind.SUB_ITEM, "chỉ tiêu thành phần"), (ItemKind.TASK, "nhiệm vụ"),
+            (ItemKind.INDICATOR, "chỉ tiêu"), (ItemKind.SUB_ITEM, "chỉ tiêu thành phần"), (ItemKind.TASK, "nhiệm vụ"), (ItemKind.DUTY, "trách nhiệm tổ chức thực hiện"),
             (ItemKind.INFO_ITEM, "mục thông tin chung"), (ItemKind.TEAM, "đoàn kiểm tra")) if counts.get(k)]
         verb = "Đã cập nhật" if known else "Đã nạp"
         lines = [f"✓ {verb} văn bản **{name}**" + (f" (tỉnh {province})" if province else "")

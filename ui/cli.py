@@ -32,7 +32,7 @@ def cmd_ingest(args) -> int:
     failed = 0
     for o in outcomes:
         if o.ok:
-            names = {"indicator": "chỉ tiêu", "sub_item": "chỉ tiêu thành phần", "task": "nhiệm vụ",
+            names = {"indicator": "chỉ tiêu", "sub_item": "chỉ tiêu thành phần", "task": "nhiệm vụ", "duty": "trách nhiệm tổ chức thực hiện",
                      "info_item": "mục thông tin chung", "team": "đoàn kiểm tra"}
             counts = ", ".join(f"{v} {names.get(k, k)}" for k, v in o.counts.items() if v)
             print(f"✓ {o.file}: {counts or 'không có mục nào'}")

@@ -17,7 +17,7 @@ ALL_ROLES = "Tất cả vai trò"
 NO_PROVINCE = "Không gắn với tỉnh"
 
 KIND_LABELS = {
-    "indicator": "chỉ tiêu", "sub_item": "chỉ tiêu thành phần", "task": "nhiệm vụ",
+    "indicator": "chỉ tiêu", "sub_item": "chỉ tiêu thành phần", "task": "nhiệm vụ", "duty": "trách nhiệm tổ chức thực hiện",
     "info_item": "mục thông tin chung", "agency": "cơ quan", "document": "văn bản",
     "province": "tỉnh", "team": "đoàn kiểm tra",
 }

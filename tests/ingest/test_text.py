@@ -6,7 +6,8 @@ import unicodedata
 import pytest
 
 from ingest.errors import IngestError
-from ingest.text import decode_bytes, fold, fold_key, split_lines
+from ingest.text import decode_bytes, split_lines
+from ontology.folding import fold, fold_key
 
 TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
 

@@ -6,7 +6,7 @@ import unicodedata
 
 import pytest
 
-from ingest.text import fold
+from ontology.folding import fold
 
 CASES = [
     ("Sở Y tế chủ trì những chỉ tiêu nào?", "agency_items", "Sở Y tế", None, {"lead"}),

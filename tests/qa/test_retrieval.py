@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from ingest.text import fold
+from ontology.folding import fold
 from qa.retriever import INDEXED_KINDS
 
 QUERIES = json.loads(Path(__file__).with_name("retrieval.json").read_text(encoding="utf-8"))

@@ -1,0 +1,1 @@
+"""One converter per format: bytes → `ingest.document.Document`."""
