@@ -72,20 +72,21 @@ def _first_cue(folded: str) -> _Cue | None:
     return None
 
 
-def split_clauses(text: str) -> list[str]:
-    """Sentences, and inside a sentence the ';'-separated parts that open with an agency."""
-    out: list[str] = []
-    for sentence in _SENTENCE_END.split(text):
+def split_clauses(text: str) -> list[tuple[str, int]]:
+    """(clause, sentence number): sentences, and inside a sentence the ';'-separated parts
+    that open with an agency."""
+    out: list[tuple[str, int]] = []
+    for number, sentence in enumerate(_SENTENCE_END.split(text)):
         parts = [p for p in sentence.split(";")]
         current = parts[0]
         for part in parts[1:]:
             if looks_like_agency(_OPENER.sub("", part.strip())) and _first_cue(_aligned_fold(part)):
-                out.append(current)
+                out.append((current, number))
                 current = part
             else:
                 current += ";" + part
-        out.append(current)
-    return [c.strip() for c in out if c.strip()]
+        out.append((current, number))
+    return [(c.strip(), n) for c, n in out if c.strip()]
 
 
 class AssignmentProseReader:
@@ -98,7 +99,7 @@ class AssignmentProseReader:
         self._roman, self._roman_title = None, ""
         self._heading: list | None = None  # agencies of a "1. Sở A; Sở B; …:" heading
         self._last: Item | None = None  # the item of the paragraph before, for a plain follow-on
-        self._point, self._bullets = None, 0
+        self._point, self._letter, self._bullets = None, None, 0
         for paragraph in ctx.model.paragraphs:
             text = strip_markup(paragraph.text)
             if _STOP.match(text):
@@ -107,6 +108,7 @@ class AssignmentProseReader:
             m = _ROMAN.match(text)
             if m:
                 self._roman, self._roman_title, self._heading, self._last = m.group(1), m.group(2), None, None
+                self._point = self._letter = None
                 continue
             if _DUTY_HEADING.match(text):  # "Tổ chức thực hiện" without a numeral
                 self._roman_title, self._heading, self._last = text, None, None
@@ -127,13 +129,17 @@ class AssignmentProseReader:
         bullet = bool(m and not (m.group(1) or m.group(2)))
         if m:
             offset = m.end()
-        if m and not bullet:
+        if m and m.group(1):
             self._heading = None
-            self._point, self._bullets = m.group(1) or m.group(2), 0
+            self._point, self._letter, self._bullets = m.group(1), None, 0
             numbers.append(self._point)
+        elif m and m.group(2):  # "a)" under point 2: 2.a
+            self._heading = None
+            self._letter, self._bullets = m.group(2), 0
+            numbers += [p for p in (self._point, self._letter) if p]
         elif bullet:  # "- …" under point 1: 1.1, 1.2 …
             self._bullets += 1
-            numbers += [p for p in (self._point, str(self._bullets)) if p]
+            numbers += [p for p in (self._point, self._letter, str(self._bullets)) if p]
         pillar = _PILLAR.match(text[offset:])
         section = None
         if pillar:
@@ -155,9 +161,9 @@ class AssignmentProseReader:
             needs_cue = True  # "Thực hiện thu thập, tổng hợp …" after "3. Giao Sở X …"
             inherited = [a.agency for a in self._last.assignments if a.role is not AssignmentRole.COORDINATE]
             inherited = list({mention.name: mention for mention in inherited}.values())
-        found: list[list] = []  # [start, end, assignments]
+        found: list[list] = []  # [start, end, assignments, sentence]
         cursor = offset
-        for index, clause in enumerate(split_clauses(body)):
+        for index, (clause, sentence) in enumerate(split_clauses(body)):
             start = text.find(clause, cursor)
             start = start if start >= 0 else cursor
             cursor = start + len(clause)
@@ -166,18 +172,18 @@ class AssignmentProseReader:
                     not needs_cue or _cue_at(_aligned_fold(clause), 0)):
                 assignments = self._inherited(ctx, clause, paragraph, start, inherited)
             if assignments:
-                found.append([start, cursor, assignments])
+                found.append([start, cursor, assignments, sentence])
             elif found:
                 found[-1][1] = cursor  # a sentence without its own subject goes on with the item
         items: list[Item] = []
-        shared = None
-        for start, end, _ in reversed(found):
-            shared = shared or _deadline(text[start:end], ctx.plan_year)
+        shared: dict[int, object] = {}  # "Sở A chủ trì …; Sở B chủ trì …, hoàn thành trong Quý III/2024."
+        for start, end, _, sentence in reversed(found):
+            shared.setdefault(sentence, _deadline(text[start:end], ctx.plan_year))
         prefix = ".".join(p for p in [self._roman, *numbers] if p)
-        for i, (start, end, assignments) in enumerate(found):
+        for i, (start, end, assignments, sentence) in enumerate(found):
             clause = text[start:end]
             line = paragraph.line_at(start)
-            deadline = _deadline(clause, ctx.plan_year) or (shared if len(found) > 1 else None)
+            deadline = _deadline(clause, ctx.plan_year) or shared.get(sentence)
             number = ".".join(x for x in (prefix, str(i + 1) if len(found) > 1 else "") if x) or f"d{line}"
             clause_text = clause.strip().rstrip(" ;").removesuffix("/.").strip()
             items.append(Item(

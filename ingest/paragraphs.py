@@ -28,8 +28,10 @@ def _caps(text: str) -> bool:
 def continues(previous: str, line: str) -> bool:
     """True when `line` carries on the paragraph that `previous` belongs to."""
     prev, cur = previous.strip(), line.strip()
-    if not prev or not cur or _ENDS.search(prev) or _OPENS.match(cur):
+    if not prev or not cur or _OPENS.match(cur):
         return False
+    if _ENDS.search(prev):  # a clause ending in ';' wrapped before a lowercase word goes on
+        return prev.endswith((";", ",")) and cur[:1].islower()
     if _caps(prev) != _caps(cur) and cur[:1].isupper():
         return False  # "KẾ HOẠCH" / "Triển khai …": a heading in capitals, then text
     if _SHORT_HEADING.match(prev) and cur[:1].isupper():

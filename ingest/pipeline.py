@@ -16,11 +16,11 @@ from .plan import plan_self_references, read_plan
 from .assignments import AssignmentProseReader
 from .prose import AgencySectionReader, TargetStatementReader, TaskBlockReader
 from .records import DocumentExtraction, Item, ItemKind, LegalReference
-from .converters.text import TextConverter
+from .converters import SUPPORTED_SUFFIXES, converter_for
 from .document import Document
+from .paragraphs import build_paragraphs
 from .tables import CellTableReader, TableReader
 
-SUPPORTED_SUFFIXES = (".txt", ".md")
 # Real plans are under 1 MB; reading 50 MB of text takes half a minute, so 20 MB is the cap.
 MAX_BYTES = 20 * 1024 * 1024
 
@@ -33,10 +33,16 @@ class DocumentReader:
             raise ValueError(f"max_bytes must be positive, got {max_bytes!r}")
         self.max_bytes = max_bytes
 
+    def warm_up(self) -> None:
+        """Load the part-of-speech model the prose reader may need (explicit, not in __init__)."""
+        from .pos import warm_up
+        warm_up()
+
     def read_path(self, path: str | Path) -> DocumentExtraction:
         path = Path(path)
         if path.suffix.lower() not in SUPPORTED_SUFFIXES:
-            raise IngestError("I003", f"Định dạng tệp {path.name} chưa được hỗ trợ (chỉ nhận .txt, .md).")
+            raise IngestError("I003", f"Định dạng tệp {path.name} chưa được hỗ trợ "
+                                      f"(nhận {', '.join(SUPPORTED_SUFFIXES)}).")
         try:
             size = path.stat().st_size
         except OSError as exc:
@@ -51,11 +57,14 @@ class DocumentReader:
         return self.read_document(self.convert(name, data), data)
 
     def convert(self, name: str, data: bytes) -> Document:
-        """Bytes → the document model, by the converter for the file's format."""
-        return TextConverter().convert(name, data)
+        """Bytes → the document model, by the converter for what the bytes are."""
+        return converter_for(data).convert(name, data)
 
     def read_document(self, model: Document, data: bytes) -> DocumentExtraction:
         """The document model → records: tables, then prose, then target statements."""
+        if not model.paragraphs:  # formats whose text arrives hard-wrapped (PDF): join the lines back
+            from dataclasses import replace
+            model = replace(model, paragraphs=build_paragraphs(model.lines, model.table_lines()))
         name = model.name
         lines = list(model.lines)
         plan = read_plan(name, lines)
@@ -73,7 +82,7 @@ class DocumentReader:
         items += AssignmentProseReader().read(ctx)
         items = TargetStatementReader().read(ctx, items)
         if not items:
-            ctx.warnings.append("Không tìm thấy chỉ tiêu, nhiệm vụ hay đoàn kiểm tra nào trong văn bản.")
+            raise IngestError("I020", _nothing_read(model))
         references = self._references(ctx)
         items.sort(key=lambda it: (it.span.line, it.kind is ItemKind.SUB_ITEM))
         return DocumentExtraction(
@@ -93,6 +102,21 @@ class DocumentReader:
                         (known.issuing_body is None and ref.issuing_body and known.date == ref.date):
                     seen[ref.id_local] = ref if known is None else _merge(known, ref)
         return list(seen.values())
+
+
+def _nothing_read(model: Document) -> str:
+    """Why nothing could be read, in Vietnamese: what was looked for and not found."""
+    from .tables import _is_header
+    headed = sum(1 for t in model.tables if any(_is_header([c.strip() for c in r.texts]) for r in t.rows))
+    if not model.tables:
+        tables = "không có bảng nào"
+    elif not headed:
+        tables = f"có {len(model.tables)} bảng nhưng không bảng nào có dòng tiêu đề nêu cột nội dung (Nội dung, Chỉ tiêu, Nhiệm vụ…)"
+    else:
+        tables = f"có {headed} bảng có tiêu đề nhưng không có hàng nào được đánh số"
+    return (f"Không đọc được chỉ tiêu, nhiệm vụ hay đoàn kiểm tra nào trong tệp {model.name}: {tables}, "
+            "và không có câu giao việc nào (tên cơ quan rồi \"chủ trì\", \"phối hợp\", \"là đơn vị đầu mối\"…). "
+            "Văn bản không được nạp.")
 
 
 def _merge(a: LegalReference, b: LegalReference) -> LegalReference:

@@ -31,3 +31,8 @@ def first_verb_index(words: list[str], skip: int = 2) -> int | None:
             return index
         index += size
     return None
+
+
+def warm_up() -> None:
+    """Load the tagger now (a 3 s import of underthesea) rather than inside the first read."""
+    _tags("Sở Y tế chủ trì")

@@ -11,7 +11,8 @@ from rdflib import Graph, Literal
 from ontology.namespaces import DTI, ID
 
 from ingest.errors import DtikgError, IngestError
-from ingest.pipeline import SUPPORTED_SUFFIXES, DocumentReader
+from ingest.converters import SUPPORTED_SUFFIXES
+from ingest.pipeline import DocumentReader
 from ingest.records import DocumentExtraction, ItemKind
 
 from .builder import GraphBuilder, graph_iri

@@ -218,8 +218,6 @@ class WebApp:
         step(0.2, "Đang đọc văn bản")
         doc = self.kg.read_bytes(name, data)
         counts = {k: doc.count(k) for k in ItemKind}
-        if not any(counts.values()):
-            raise UploadRejected("W006", f"Không tìm thấy chỉ tiêu, nhiệm vụ hay đoàn kiểm tra nào trong tệp {name}.")
         with self.lock:
             step(0.4, "Đang ghi vào đồ thị tri thức")
             known = name in self.library.registered()

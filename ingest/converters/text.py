@@ -128,6 +128,9 @@ def _web_cells(lines: list[str], taken: set[int]) -> list[_WebCell]:
         for n, line in enumerate(lines, 1):
             if n in taken:
                 buffer, opens = [], False
+            elif _is_marker(line) and not _opens_row(lines, n):
+                cells.append(_WebCell([], opens))  # an empty cell: "|" where a cell's text would be
+                buffer, opens = [], False
             elif _is_marker(line):
                 buffer, opens = [], True  # lines not closed by ' |' before a row opener are plain text
             elif _ends_cell(line):
@@ -147,6 +150,16 @@ def _web_cells(lines: list[str], taken: set[int]) -> list[_WebCell]:
             elif line.strip():
                 current.lines.append((n, line.strip()))
     return cells
+
+
+def _opens_row(lines: list[str], n: int) -> bool:
+    """In the second web style a `|` line opens a row when a row start, a header cell or
+    plain text follows; followed by a cell's text inside a row it is an empty cell."""
+    for line in lines[n:n + 3]:
+        text = line.strip().removesuffix("|").strip()
+        if text:
+            return _starts_row(text) or column_role(text) is not None or not line.rstrip().endswith("|")
+    return True
 
 
 def _header_text(cell: _WebCell) -> str | None:

@@ -35,7 +35,8 @@ REFUSED = [
     ("anh_png_doi_ten.txt", PNG, "không phải văn bản"),
     ("toan_byte_nul.txt", b"\x00" * 4096, "không phải văn bản"),
     ("utf16_toan_nul.txt", b"\xff\xfe" + b"\x00" * 4096, "không phải văn bản"),
-    ("bang_tinh.docx", b"PK\x03\x04" + RANDOM_BYTES, "chưa được hỗ trợ"),
+    ("bang_tinh.docx", b"PK\x03\x04" + RANDOM_BYTES, "không phải tệp Word .docx hợp lệ"),
+    ("pdf_hong_doi_ten.txt", b"%PDF-1.7\n" + RANDOM_BYTES, "PDF"),
 ]
 # name, bytes, words expected in the warnings (none: no warning at all)
 ACCEPTED = [

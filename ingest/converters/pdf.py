@@ -1,0 +1,588 @@
+"""PDF with a text layer → `Document`, pdfplumber (pdfminer.six) underneath.
+
+Per page: tables found from ruling lines become one line per row (cells joined by a tab)
+and a `Table` per page (a table running over pages is one `Table` a page; the first row of a
+table at the top of a page, and the row after a repeated header, are marked `after_break`;
+a first row repeated on later pages is marked `header`). Text outside the tables becomes
+one line per printed line in reading order, a two-column block (quốc hiệu, signature) left
+column first. Running headers and footers and bare page numbers are dropped. Every line
+has its page. Hard-wrapped lines are not joined here (paragraphs are left to the shared
+paragraph builder), except inside table cells, where wrapped lines are joined into the
+cell's paragraphs. A missing or garbage text layer raises I013 so that OCR can take over.
+No JavaScript, form action or attachment is ever read.
+"""
+from __future__ import annotations
+
+import io
+import math
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from importlib import metadata
+from typing import Any
+
+from ..document import Cell, Document, Table, TableRow
+from ..errors import IngestError
+from ..text import clean_line, squash
+
+MEDIA_TYPE = "application/pdf"
+MAX_PAGES = 1000
+# Share of a text layer's characters that may be unreadable (private-use glyphs, unmapped
+# "(cid:n)" glyphs, replacement characters, letters of other scripts) before OCR is needed.
+GARBAGE_RATIO = 0.3
+
+_PUA = re.compile("[\ue000-\uf8ff]")
+_COMBINING_GAP = re.compile(r"\s+(?=[\u0300-\u036f])")
+_PAGE_NUMBER = re.compile(r"^(?:(?:trang|page)\s*)?[-–—]?\s*\d{1,3}\s*[-–—]?(?:\s*/\s*\d{1,3})?$", re.I)
+_DIGITS = re.compile(r"\d+")
+_HYPHENATED = re.compile(r"[^\W\d_]-$")
+_VIETNAMESE = re.compile("[ăâđêôơưĂÂĐÊÔƠƯ\u1ea0-\u1ef9]")
+# Latin-1 letters Vietnamese never uses; with the Latin-1 symbols they are how a text layer in
+# a legacy font encoding (TCVN3/ABC, VNI) reads: "KÕ ho¹ch", "Keá hoaïch".
+_LEGACY = re.compile("[\u00a1-\u00bf\u00c4-\u00c7\u00cb\u00ce-\u00d1\u00d6-\u00d8\u00db\u00dc\u00de-\u00df"
+                     "\u00e4-\u00e7\u00eb\u00ee-\u00f1\u00f6-\u00f8\u00fb\u00fc\u00fe\u00ff]")
+_SYMBOL = {0xB3: "≥", 0xA3: "≤", 0xB1: "±", 0xB4: "×", 0xB8: "÷", 0xB9: "≠", 0xB0: "°",
+           0xB7: "•", 0xAE: "→", 0xAC: "←", 0x2D: "-", 0xD7: "·"}
+_WINGDINGS = {0x9F: "•", 0xA7: "▪", 0x6C: "●", 0x6E: "■", 0x71: "❑", 0x76: "❖", 0xD8: "➢",
+              0xFC: "✓", 0xE0: "→", 0xA8: "□", 0xFE: "☑"}
+_EDGE_ZONE = 0.15  # top and bottom share of a page where running headers and footers live
+
+
+class PdfConverter:
+    """PDF bytes → `Document` with the page of every line; no OCR (I013 says when it is needed)."""
+
+    media_type = MEDIA_TYPE
+
+    def __init__(self, max_pages: int = MAX_PAGES, garbage_ratio: float = GARBAGE_RATIO,
+                 drop_running_lines: bool = True):
+        if not isinstance(max_pages, int) or max_pages <= 0:
+            raise ValueError(f"max_pages must be a positive integer, got {max_pages!r}")
+        if not isinstance(garbage_ratio, (int, float)) or not 0 < garbage_ratio <= 1:
+            raise ValueError(f"garbage_ratio must be in (0, 1], got {garbage_ratio!r}")
+        if not isinstance(drop_running_lines, bool):
+            raise ValueError(f"drop_running_lines must be True or False, got {drop_running_lines!r}")
+        self.max_pages = max_pages
+        self.garbage_ratio = garbage_ratio
+        self.drop_running_lines = drop_running_lines
+
+    def convert(self, name: str, data: bytes,
+                on_page: Callable[[int, int], None] | None = None) -> Document:
+        if not data or not data.strip():
+            raise IngestError("I001", f"Tệp {name} rỗng: không có nội dung để đọc.")
+        if b"%PDF-" not in data[:1024]:
+            raise IngestError("I010", f"Tệp {name} không phải tệp PDF (không có phần đầu %PDF).")
+        pdfplumber = _import_pdfplumber()
+        try:
+            pdf = pdfplumber.open(io.BytesIO(data), raise_unicode_errors=False)
+        except Exception as exc:
+            raise _open_error(name, exc) from exc
+        try:
+            read = self._read_pages(name, pdf, on_page)
+        finally:
+            _close(pdf)
+        warnings = self._check_text_layer(name, read)
+        if self.drop_running_lines:
+            _drop_running_lines(read)
+        return _assemble(name, read, warnings, _version())
+
+    def _read_pages(self, name: str, pdf: Any, on_page: Callable[[int, int], None] | None) -> list[_PageRead]:
+        try:
+            pages = pdf.pages
+        except Exception as exc:
+            raise _open_error(name, exc) from exc
+        if not pages:
+            raise IngestError("I010", f"Tệp {name} không có trang nào (tệp PDF rỗng hoặc bị cắt cụt).")
+        if len(pages) > self.max_pages:
+            raise IngestError("I010", f"Tệp {name} có {len(pages)} trang, vượt giới hạn {self.max_pages} trang.")
+        read: list[_PageRead] = []
+        for number, page in enumerate(pages, 1):
+            try:
+                read.append(_read_page(page, number))
+            except Exception as exc:  # a damaged page is skipped and reported, the others are read
+                read.append(_PageRead(number, 0.0, [], [], broken=type(exc).__name__))
+            finally:
+                page.close()  # drops the page's cached layout: memory stays flat over long files
+            if on_page is not None:
+                on_page(number, len(pages))
+        if all(p.broken for p in read):
+            raise IngestError("I010", f"Tệp {name} là tệp PDF bị hỏng, không đọc được trang nào "
+                                      f"({read[0].broken}).")
+        return read
+
+    def _check_text_layer(self, name: str, read: list[_PageRead]) -> list[str]:
+        """Raise I013 when the text layer is missing or unreadable; warn about pages without one."""
+        total = sum(p.chars for p in read)
+        scanned = [p.number for p in read if p.chars == 0 and p.graphics]
+        if total == 0:
+            if scanned:
+                raise IngestError("I013", f"Tệp {name} không có lớp chữ (có vẻ là ảnh quét): cần nhận dạng "
+                                          f"ký tự (OCR) để đọc.")
+            raise IngestError("I001", f"Tệp {name} không có chữ nào để đọc.")
+        bad = sum(p.bad for p in read)
+        if bad / total > self.garbage_ratio:
+            raise IngestError("I013", f"Lớp chữ của tệp {name} không đọc được ({bad * 100 // total}% ký tự là "
+                                      f"ký tự riêng của phông, mã glyph hoặc ký tự lạ): cần nhận dạng ký tự (OCR).")
+        legacy = sum(p.legacy for p in read)
+        vietnamese = sum(p.vietnamese for p in read)
+        if legacy / total > 0.05 and vietnamese / total < 0.01:
+            raise IngestError("I013", f"Lớp chữ của tệp {name} dùng bảng mã phông cũ (TCVN3/VNI), không phải "
+                                      f"Unicode: cần nhận dạng ký tự (OCR) hoặc chuyển mã trước khi nạp.")
+        warnings = []
+        broken = [p.number for p in read if p.broken]
+        if broken:
+            warnings.append(f"Trang {_pages_text(broken)} bị hỏng, không đọc được; đã bỏ qua.")
+        if len(scanned) * 2 >= len(read):
+            raise IngestError("I013", f"Phần lớn các trang của tệp {name} không có lớp chữ (trang "
+                                      f"{_pages_text(scanned)}): cần nhận dạng ký tự (OCR) để đọc.")
+        if scanned:
+            warnings.append(f"Trang {_pages_text(scanned)} không có lớp chữ (có thể là ảnh quét), cần nhận dạng "
+                            f"ký tự (OCR); nội dung các trang này chưa được đọc.")
+        loose = sum(p.loose_marks for p in read)
+        if loose:
+            warnings.append(f"{loose} dấu thanh tiếng Việt trong lớp chữ PDF không gắn được vào chữ cái; "
+                            f"hãy kiểm tra dấu tiếng Việt.")
+        return warnings
+
+
+def _import_pdfplumber():
+    try:
+        import pdfplumber
+    except ImportError as exc:
+        raise IngestError("I014", "Chưa cài thư viện pdfplumber để đọc tệp PDF: hãy chạy "
+                                  "`pip install 'pdfplumber>=0.11'` (hoặc cài lại dtikg).") from exc
+    return pdfplumber
+
+
+def _version() -> str:
+    try:
+        return metadata.version("pdfplumber")
+    except metadata.PackageNotFoundError:  # pragma: no cover - vendored copies
+        import pdfplumber
+        return getattr(pdfplumber, "__version__", "?")
+
+
+def _open_error(name: str, exc: Exception) -> IngestError:
+    from pdfminer.pdfdocument import PDFEncryptionError
+    cause = exc.args[0] if exc.args and isinstance(exc.args[0], BaseException) else exc
+    if isinstance(cause, PDFEncryptionError):
+        return IngestError("I011", f"Tệp {name} được bảo vệ bằng mật khẩu (PDF mã hóa): hãy gỡ mật khẩu "
+                                   f"rồi nạp lại.")
+    return IngestError("I010", f"Tệp {name} là tệp PDF bị hỏng hoặc bị cắt cụt, không đọc được "
+                               f"({type(cause).__name__}).")
+
+
+def _close(pdf: Any) -> None:
+    """Close without re-reading a damaged page tree (pdfplumber's close() walks the pages)."""
+    try:
+        pdf.close()
+    except Exception:
+        pdf.stream.close()
+
+
+def _pages_text(numbers: list[int]) -> str:
+    return ", ".join(map(str, numbers[:10])) + ("…" if len(numbers) > 10 else "")
+
+
+# --- one page --------------------------------------------------------------------------
+
+@dataclass
+class _Segment:
+    x0: float
+    x1: float
+    text: str
+
+
+@dataclass
+class _Line:
+    top: float
+    bottom: float
+    segments: list[_Segment]
+    height: float
+
+    @property
+    def text(self) -> str:
+        return " ".join(s.text for s in self.segments)
+
+    @property
+    def x0(self) -> float:
+        return self.segments[0].x0
+
+    @property
+    def x1(self) -> float:
+        return self.segments[-1].x1
+
+
+@dataclass
+class _RawTable:
+    top: float
+    rows: list[list[list[str]]]  # rows → cells → paragraphs
+
+
+@dataclass
+class _PageRead:
+    number: int
+    height: float
+    lines: list[_Line]
+    tables: list[_RawTable]
+    chars: int = 0          # characters other than spaces
+    bad: int = 0            # unreadable ones
+    legacy: int = 0         # legacy-encoding look-alikes
+    vietnamese: int = 0     # letters only Vietnamese Unicode text has
+    loose_marks: int = 0    # combining marks left without a base letter
+    graphics: bool = False  # images or drawings: content that is not text
+    broken: str = ""        # the error that stopped the page from being read
+
+
+def _read_page(page: Any, number: int) -> _PageRead:
+    chars = _prepare_chars(page.chars)
+    read = _PageRead(number, float(page.height), [], [])
+    _count_characters(read, chars)
+    read.graphics = bool(page.images) or len(page.curves) + len(page.rects) > 20
+    found = [t for t in page.find_tables() if len(t.rows) >= 2 and len({c[0] for c in t.cells}) >= 2]
+    boxes = [t.bbox for t in found]
+    outside = [c for c in chars if not any(_inside(c, b) for b in boxes)]
+    read.lines = _text_lines(outside)
+    for table in found:
+        inside = [c for c in chars if _inside(c, table.bbox)]
+        rows = _table_rows(table, inside)
+        if rows:
+            read.tables.append(_RawTable(float(table.bbox[1]), rows))
+    return read
+
+
+def _prepare_chars(chars: list[dict]) -> list[dict]:
+    """Page characters with Symbol/Wingdings glyphs mapped, overprinted duplicates dropped and
+    combining marks (tones drawn as glyphs of their own) joined to their letters."""
+    out: list[dict] = []
+    seen: set[tuple] = set()
+    marks: list[dict] = []
+    last: dict | None = None  # the letter before, in content-stream (logical) order
+    for char in chars:
+        text = char.get("text") or ""
+        if _PUA.search(text):
+            font = (char.get("fontname") or "").split("+")[-1].lower()
+            table = _SYMBOL if font.startswith("symbol") else _WINGDINGS if font.startswith("wingdings") else None
+            if table is not None:
+                text = "".join(table.get(ord(c) - 0xF000, c) if 0xF000 <= ord(c) <= 0xF0FF else c for c in text)
+        key = (text, round(char["x0"]), round(char["top"]))
+        if key in seen:
+            continue  # fake bold: the same glyph printed twice at the same place
+        seen.add(key)
+        char = dict(char, text=text)
+        if text and all(unicodedata.category(c) == "Mn" for c in text):
+            if last is not None and _near(last, char):
+                last["text"] = unicodedata.normalize("NFC", last["text"] + text)
+            else:
+                marks.append(char)
+            continue
+        out.append(char)
+        last = None if text.isspace() else char
+    for mark in marks:  # drawn out of order: the letter under the mark takes it
+        centre = (mark["x0"] + mark["x1"]) / 2
+        near = [c for c in out if not c["text"].isspace() and _near(c, mark)]
+        if near:
+            base = min(near, key=lambda c: abs((c["x0"] + c["x1"]) / 2 - centre))
+            base["text"] = unicodedata.normalize("NFC", base["text"] + mark["text"])
+        else:
+            out.append(mark)
+    return out
+
+
+def _near(base: dict, mark: dict) -> bool:
+    size = max(base["size"], mark["size"], 1.0)
+    centre = (mark["x0"] + mark["x1"]) / 2
+    return abs(base["top"] - mark["top"]) < 1.2 * size and base["x0"] - size <= centre <= base["x1"] + size
+
+
+def _count_characters(read: _PageRead, chars: list[dict]) -> None:
+    for char in chars:
+        text = char["text"]
+        if not text or text.isspace():
+            continue
+        read.chars += 1
+        if "(cid:" in text or _PUA.search(text) or "\ufffd" in text:
+            read.bad += 1
+            continue
+        c = text[0]
+        category = unicodedata.category(c)
+        if category == "Mn":
+            read.loose_marks += 1
+        elif category.startswith("C"):
+            read.bad += 1
+        elif category.startswith("L") and not unicodedata.name(c, "").startswith(("LATIN", "GREEK")):
+            read.bad += 1
+        if _LEGACY.match(c):
+            read.legacy += 1
+        if _VIETNAMESE.match(c):
+            read.vietnamese += 1
+
+
+def _inside(char: dict, box: tuple) -> bool:
+    x = (char["x0"] + char["x1"]) / 2
+    y = (char["top"] + char["bottom"]) / 2
+    return box[0] <= x < box[2] and box[1] <= y < box[3]
+
+
+def _words(chars: list[dict]) -> list[dict]:
+    from pdfplumber.utils import extract_words
+    return extract_words(chars, x_tolerance=3, y_tolerance=3, keep_blank_chars=False) if chars else []
+
+
+def _cluster_lines(words: list[dict]) -> list[list[dict]]:
+    """Words grouped into printed lines, top to bottom, each left to right."""
+    lines: list[list[dict]] = []
+    for word in sorted(words, key=lambda w: (w["top"], w["x0"])):
+        if lines:
+            first = lines[-1][0]
+            if abs(word["top"] - first["top"]) <= max(3.0, 0.35 * (first["bottom"] - first["top"])):
+                lines[-1].append(word)
+                continue
+        lines.append([word])
+    return [sorted(line, key=lambda w: w["x0"]) for line in lines]
+
+
+def _text_lines(chars: list[dict]) -> list[_Line]:
+    """Printed lines, split into segments at gaps of two font heights or more."""
+    out = []
+    for words in _cluster_lines(_words(chars)):
+        height = max(w["bottom"] - w["top"] for w in words)
+        segments: list[list[dict]] = [[words[0]]]
+        for word in words[1:]:
+            if word["x0"] - segments[-1][-1]["x1"] >= 2 * height:
+                segments.append([word])
+            else:
+                segments[-1].append(word)
+        out.append(_Line(min(w["top"] for w in words), max(w["bottom"] for w in words),
+                         [_Segment(s[0]["x0"], s[-1]["x1"], _text(" ".join(w["text"] for w in s)))
+                          for s in segments], height))
+    return out
+
+
+def _text(text: str) -> str:
+    return squash(clean_line(_COMBINING_GAP.sub("", text).replace("\t", " ")))
+
+
+def _table_rows(table: Any, chars: list[dict]) -> list[list[list[str]]]:
+    """Rows of cell paragraphs; merged cells expanded as for Word tables."""
+    rows = table.rows
+    xs = sorted({c[0] for c in table.cells})
+    x_right = table.bbox[2]
+    cell_lines: list[list[list[list[dict]] | None]] = []
+    for row in rows:
+        row_chars = [c for c in chars if _inside(c, row.bbox)]
+        cell_lines.append([_cluster_lines(_words([c for c in row_chars if _inside(c, box)]))
+                           if box is not None else None for box in row.cells])
+    pad = _cell_padding(rows, cell_lines)
+    pitch = _wrap_pitch(cell_lines)
+    texts = [[_cell_paragraphs(lines, box, pad, pitch) if box is not None else None
+              for lines, box in zip(line_row, row.cells)] for line_row, row in zip(cell_lines, rows)]
+    out: list[list[list[str]]] = []
+    for r, row in enumerate(rows):
+        cells = row.cells
+        present = [i for i, box in enumerate(cells) if box is not None]
+        if len(present) == 1 and cells[present[0]][0] <= xs[0] + 1 and cells[present[0]][2] >= x_right - 1:
+            paragraphs = texts[r][present[0]] or []
+            if paragraphs:
+                out.append([paragraphs])  # merged across the whole row: a section row
+            continue
+        row_out: list[list[str]] = []
+        for i, box in enumerate(cells):
+            if box is not None:
+                row_out.append(texts[r][i] or [])
+                continue
+            left = next((cells[j] for j in range(i - 1, -1, -1) if cells[j] is not None), None)
+            if left is not None and left[2] > xs[i] + 1:
+                row_out.append([])  # covered by a cell merged across columns
+                continue
+            above: list[str] = []
+            for k in range(r - 1, -1, -1):
+                box_above = rows[k].cells[i]
+                if box_above is not None:
+                    if box_above[3] > row.bbox[1] + 1:
+                        above = texts[k][i] or []  # merged down: repeated in each row it covers
+                    break
+            row_out.append(list(above))
+        if any(row_out):
+            out.append(row_out)
+    return out
+
+
+def _cell_padding(rows: list, cell_lines: list) -> float:
+    """The cells' inner left margin: the smallest distance from a cell's edge to its text."""
+    best = math.inf
+    for row, line_row in zip(rows, cell_lines):
+        for box, lines in zip(row.cells, line_row):
+            if box is not None and lines:
+                best = min(best, min(line[0]["x0"] for line in lines) - box[0])
+    return 0.0 if best is math.inf else max(0.0, min(best, 12.0))
+
+
+def _wrap_pitch(cell_lines: list) -> float | None:
+    """The most common distance between consecutive lines of a cell: a wrapped line's
+    distance (paragraph spacing, where the author set any, makes the others longer)."""
+    pitches: Counter[float] = Counter()
+    for line_row in cell_lines:
+        for lines in line_row:
+            for a, b in zip(lines or [], (lines or [])[1:]):
+                pitches[round(b[0]["top"] - a[0]["top"], 1)] += 1
+    return pitches.most_common(1)[0][0] if pitches else None
+
+
+def _cell_paragraphs(lines: list[list[dict]], box: tuple, pad: float, pitch: float | None) -> list[str]:
+    """A cell's text as paragraphs: a wrapped line joins the one above unless the first word
+    of the line would have fitted on the line above (so the author broke it), or the lines
+    stand further apart than wrapped lines do (paragraph spacing)."""
+    if not lines:
+        return []
+    available = box[2] - box[0] - 2 * pad
+    paragraphs: list[str] = []
+    current = ""
+    previous: list[dict] | None = None
+    for words in lines:
+        text = _text(" ".join(w["text"] for w in words))
+        if previous is None:
+            current = text
+        else:
+            height = max(w["bottom"] - w["top"] for w in previous)
+            width = previous[-1]["x1"] - previous[0]["x0"]
+            first = words[0]["x1"] - words[0]["x0"]
+            fits = width + 0.25 * height + first <= available - 2
+            distance = words[0]["top"] - previous[0]["top"]
+            spaced = distance > (pitch + max(1.0, 0.08 * height) if pitch else 1.6 * height)
+            if _HYPHENATED.search(current) and text[:1].islower():
+                current += text
+            elif fits or spaced:
+                paragraphs.append(current)
+                current = text
+            else:
+                current = f"{current} {text}"
+        previous = words
+    paragraphs.append(current)
+    return [p for p in paragraphs if p]
+
+
+# --- across pages ----------------------------------------------------------------------
+
+def _running_key(text: str) -> str:
+    return _DIGITS.sub("#", squash(text).casefold())
+
+
+def _edge_lines(read: _PageRead) -> list[_Line]:
+    """The first two and last two lines of a page, when they lie in its top or bottom zone."""
+    lines = read.lines
+    picked = lines[:2] + lines[-2:] if len(lines) > 4 else list(lines)
+    top, bottom = _EDGE_ZONE * read.height, (1 - _EDGE_ZONE) * read.height
+    table_tops = [t.top for t in read.tables]
+    return [line for line in picked if (line.bottom <= top and not any(t < line.top for t in table_tops))
+            or line.top >= bottom]
+
+
+def _drop_running_lines(pages: list[_PageRead]) -> None:
+    """Drop bare page numbers at a page's top or bottom and lines repeated there on most pages."""
+    counts: Counter[str] = Counter()
+    for read in pages:
+        counts.update({_running_key(line.text) for line in _edge_lines(read)})
+    needed = max(2, math.ceil(0.5 * len(pages)))
+    for read in pages:
+        drop = {id(line) for line in _edge_lines(read)
+                if _PAGE_NUMBER.match(line.text.strip())
+                or (len(pages) >= 2 and counts[_running_key(line.text)] >= needed)}
+        read.lines = [line for line in read.lines if id(line) not in drop]
+
+
+def _column_blocks(lines: list[_Line]) -> list[tuple[float, list[str]]]:
+    """(top, texts) in reading order: a run of lines split in two by a common gutter (quốc
+    hiệu, signature block) is read left column first, then right column; every other line,
+    one of three or more spaced-out segments included, is read as it is."""
+    out: list[tuple[float, list[str]]] = []
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        if len(line.segments) != 2:
+            out.append((line.top, [line.text]))
+            i += 1
+            continue
+        gutter = _gutter(line)
+        left, right = [line.segments[0].text], [line.segments[1].text]
+        j = i + 1
+        while j < len(lines):
+            nxt, prev = lines[j], lines[j - 1]
+            if nxt.top - prev.bottom > 0.8 * prev.height:
+                break
+            if len(nxt.segments) > 2:
+                break
+            if len(nxt.segments) == 2:
+                g = _gutter(nxt)
+                lo, hi = max(gutter[0], g[0]), min(gutter[1], g[1])
+                if hi - lo < 5:
+                    break
+                gutter = (lo, hi)
+                left.append(nxt.segments[0].text)
+                right.append(nxt.segments[1].text)
+            elif nxt.x1 <= gutter[1] + 1 and nxt.x0 < gutter[0]:
+                left.append(nxt.text)
+            elif nxt.x0 >= gutter[0] - 1 and nxt.x1 > gutter[1]:
+                right.append(nxt.text)
+            else:
+                break
+            j += 1
+        out.append((line.top, [t for t in left + right if t]))
+        i = j
+    return out
+
+
+def _gutter(line: _Line) -> tuple[float, float]:
+    """The gap between a two-segment line's segments."""
+    return line.segments[0].x1, line.segments[1].x0
+
+
+def _assemble(name: str, pages: list[_PageRead], warnings: list[str], version: str) -> Document:
+    lines: list[str] = []
+    page_of: list[int] = []
+    tables: list[Table] = []
+    first_rows: Counter[tuple[str, ...]] = Counter()
+    for read in pages:
+        for table in read.tables:
+            first_rows[_row_key(table.rows[0])] += 1
+    previous_first: tuple[str, ...] | None = None
+    for read in pages:
+        blocks: list[tuple[float, int, Any]] = [(top, 0, texts) for top, texts in _column_blocks(read.lines)]
+        blocks += [(table.top, 1, table) for table in read.tables]
+        blocks.sort(key=lambda b: (b[0], b[1]))
+        text_before = False
+        for position, (_, kind, payload) in enumerate(blocks):
+            if kind == 0:
+                for text in payload:
+                    if text_before and lines and _HYPHENATED.search(lines[-1]) and text[:1].islower():
+                        word, _, rest = text.partition(" ")
+                        lines[-1] += word  # "thông-" / "tin …": the word is carried up; the hyphen stays
+                        text = rest
+                    if text:
+                        lines.append(text)
+                        page_of.append(read.number)
+                text_before = True
+                continue
+            key = _row_key(payload.rows[0])
+            repeated = first_rows[key] > 1
+            at_top = position == 0
+            continued = at_top and repeated and previous_first == key
+            rows = []
+            for k, cells in enumerate(payload.rows):
+                number = len(lines) + 1
+                row_cells = tuple(Cell(tuple(p), (number,) * len(p)) for p in cells)
+                lines.append("\t".join(c.text for c in row_cells))
+                page_of.append(read.number)
+                rows.append(TableRow(row_cells, number, header=repeated and k == 0,
+                                     after_break=at_top and (k == 0 or (k == 1 and continued))))
+            tables.append(Table(tuple(rows), rows[0].line, rows[-1].line))
+            previous_first = key
+            text_before = False
+    return Document(name=name, lines=tuple(lines), tables=tuple(tables), paragraphs=(),
+                    pages=tuple(page_of), media_type=MEDIA_TYPE, converter=f"pdfplumber {version}",
+                    warnings=tuple(warnings))
+
+
+def _row_key(cells: list[list[str]]) -> tuple[str, ...]:
+    return tuple(squash(" ".join(p)).casefold() for p in cells)
