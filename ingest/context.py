@@ -36,11 +36,15 @@ class ReadContext:
     def span(self, number: int, fragment: str | None = None) -> SourceSpan:
         """A span on a 1-based line; with a fragment, its character offsets in the line."""
         text = self.line(number)
+        page = self.model.page_of(number) if self.model else None
+        confidence = None
+        if self.model and self.model.ocr_confidence and 1 <= number <= len(self.model.ocr_confidence):
+            confidence = self.model.ocr_confidence[number - 1]
         if fragment:
             start = text.find(fragment.strip()[:40])
             if start >= 0:
-                return SourceSpan(self.document, number, text, start, start + len(fragment.strip()))
-        return SourceSpan(self.document, number, text, 0, len(text))
+                return SourceSpan(self.document, number, text, start, start + len(fragment.strip()), page, confidence)
+        return SourceSpan(self.document, number, text, 0, len(text), page, confidence)
 
     def assignments(self, role: AssignmentRole, cell: str, line: int) -> list[Assignment]:
         """The agencies of a role cell (only agencies stand there, named or not in the code lists)."""

@@ -15,7 +15,7 @@ from .legal import find_references
 from .plan import plan_self_references, read_plan
 from .assignments import AssignmentProseReader
 from .prose import AgencySectionReader, TargetStatementReader, TaskBlockReader
-from .records import DocumentExtraction, Item, ItemKind, LegalReference
+from .records import DocumentExtraction, Item, ItemKind, LegalReference, SourceFile
 from .converters import SUPPORTED_SUFFIXES, converter_for
 from .document import Document
 from .paragraphs import build_paragraphs
@@ -85,10 +85,14 @@ class DocumentReader:
             raise IngestError("I020", _nothing_read(model))
         references = self._references(ctx)
         items.sort(key=lambda it: (it.span.line, it.kind is ItemKind.SUB_ITEM))
+        digest = hashlib.sha256(data).hexdigest()
+        source = SourceFile(name=name, media_type=model.media_type, byte_size=len(data), sha256=digest,
+                            converter=model.converter, lines=tuple(model.lines), pages=model.pages,
+                            ocr_confidence=model.ocr_confidence)
         return DocumentExtraction(
-            file=name, content_hash=hashlib.sha256(data).hexdigest(), plan=plan,
+            file=name, content_hash=digest, plan=plan,
             items=tuple(_unique_numbers(items)), legal_references=tuple(references),
-            warnings=tuple(ctx.warnings),
+            warnings=tuple(ctx.warnings), source=source,
         )
 
     def _references(self, ctx: ReadContext) -> list[LegalReference]:

@@ -32,13 +32,30 @@ class ItemKind(str, Enum):
 
 @dataclass(frozen=True)
 class SourceSpan:
-    """Where a fact was read: file, 1-based line, character span in the line, exact text."""
+    """Where a fact was read: file, 1-based line of the converted text, character span in
+    the line, exact text; the page for paged formats (PDF), the OCR confidence for scans."""
 
     document: str
     line: int
     text: str
     start: int = 0
     end: int | None = None
+    page: int | None = None
+    ocr_confidence: float | None = None
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """The original file and its conversion: what the line numbers of every span refer to."""
+
+    name: str
+    media_type: str
+    byte_size: int
+    sha256: str
+    converter: str
+    lines: tuple[str, ...]
+    pages: tuple[int, ...] | None = None
+    ocr_confidence: tuple[float | None, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -150,6 +167,7 @@ class DocumentExtraction:
     items: tuple[Item, ...]
     legal_references: tuple[LegalReference, ...]
     warnings: tuple[str, ...] = field(default=())
+    source: SourceFile | None = None
 
     def count(self, kind: ItemKind) -> int:
         return sum(1 for item in self.items if item.kind is kind)

@@ -2,6 +2,7 @@
 topics, Vietnamese prose grouped by province and role, every item with its source line."""
 from __future__ import annotations
 
+import re
 from collections import OrderedDict, defaultdict
 from datetime import date
 
@@ -23,6 +24,65 @@ KIND_VI = {"indicator": "chỉ tiêu", "sub_item": "chỉ tiêu thành phần", 
 ANSWER_KIND = {"sub_item": "indicator"}
 TEAM_ROLES = ("team_leader", "team_deputy", "team_member", "inspected")
 MAX_LISTED = 60
+
+
+def _words(text: str) -> str:
+    return " ".join(re.findall(r"[a-z0-9]+", fold(text)))
+
+
+_TITLE_WORDS = 10  # a plan without a number is named by at most this many words of its title
+
+
+def write_citation(plan: str, line: int, page: int | None = None, ocr_confidence: float | None = None) -> str:
+    """The one way an answer cites a source line: the plan, its page (paged formats) and line,
+    and for a line read from a scan the OCR confidence, e.g.
+    "KH 86/KH-UBND (Đắk Lắk), trang 3, dòng 12 (bản quét, độ tin cậy 87%)"."""
+    text = f"{plan}, trang {page}, dòng {line}" if page else f"{plan}, dòng {line}"
+    if ocr_confidence is not None:
+        percent = ocr_confidence * 100 if ocr_confidence <= 1 else ocr_confidence
+        text += f" (bản quét, độ tin cậy {round(percent)}%)"
+    return text
+
+
+def plan_reference(plan: CatalogDocument | None, file: str) -> str:
+    """How citations name the plan a file holds: type and number, "KH 11252/KH-UBND (Khánh Hòa)";
+    without a number, a short title ("Kế hoạch hoạt động của Ban chỉ đạo chuyển đổi số (Bắc
+    Giang)") or "Kế hoạch (Ninh Bình)"; the file name only when nothing else is known."""
+    province = plan.province if plan else None
+    where = f" ({province})" if province else ""
+    if plan is not None and plan.id_local:
+        return f"{plan.type_code or 'KH'} {plan.id_local}{where}"
+    title = _short_title(plan.label, province) if plan is not None else None
+    if title:
+        return title + where
+    return f"Kế hoạch{where}" if province else f"Kế hoạch ({file})"
+
+
+def _short_title(label: str | None, province: str | None) -> str | None:
+    """"Kế hoạch <subject>" from a plan's title, cut before "tỉnh <province>", "năm 2024" or a
+    parenthesis; None for a title the reader made up ("Kế hoạch chuyển đổi số tỉnh X") or none."""
+    words = (label or "").split()
+    if len(words) < 3 or fold(" ".join(words[:2])) != "ke hoach":
+        return None
+    rest, body = words[2:], []
+    place = fold(province) if province else None
+    for i, word in enumerate(rest):
+        ahead = fold(" ".join(rest[i:i + 6]))
+        if word.startswith("(") or (place and (ahead.startswith(f"tinh {place}") or
+                                               ahead.startswith(f"thanh pho {place}"))):
+            break
+        if fold(word) == "nam" and i + 1 < len(rest) and re.fullmatch(r"(19|20)\d\d", rest[i + 1]):
+            break
+        body.append(word)
+    if not body or fold(" ".join(body)) == "chuyen doi so":
+        return None
+    cut = len(body) > _TITLE_WORDS
+    text = " ".join(body[:_TITLE_WORDS]).rstrip(",;:-–")
+    if text.isupper():
+        text = text.lower()
+    elif text[1:2].islower():
+        text = text[0].lower() + text[1:]
+    return f"Kế hoạch {text}{'…' if cut else ''}"
 
 
 def role_label(notation: str) -> str:
@@ -68,6 +128,7 @@ class Answerer:
         self.mode = mode
         self._group_index: dict | None = None
         self._worded_continuous: set[str] | None = None
+        self._plan_references: dict[str, str] = {}
 
     # ------------------------------------------------------------------ shared helpers
     def _item(self, item: CatalogItem, roles=(), via_group=False, score=None) -> AnswerItem:
@@ -75,7 +136,7 @@ class Answerer:
         grounds = tuple(self._doc_label(self.catalog.documents[d]) for d in item.grounds if d in self.catalog.documents)
         return AnswerItem(
             kind=ANSWER_KIND.get(item.kind, item.kind), label=item.text, province=item.province,
-            roles=tuple(roles), via_group=via_group, source=Source(item.file, item.line, item.quote),
+            roles=tuple(roles), via_group=via_group, source=self._source(item.file, item.line, item.quote),
             number=item.number, agencies=agencies, deadline=item.deadline, target=item.target,
             grounds=grounds, score=score,
         )
@@ -98,15 +159,26 @@ class Answerer:
     def _doc_item(self, doc: CatalogDocument, citation: dict | None = None) -> AnswerItem:
         source = None
         if citation:
-            source = Source(citation["file"], citation["line"], citation["quote"])
+            source = self._source(citation["file"], citation["line"], citation["quote"])
         elif doc.citations:
             c = doc.citations[0]
-            source = Source(c["file"], c["line"], c["quote"])
+            source = self._source(c["file"], c["line"], c["quote"])
         return AnswerItem(kind="document", label=self._doc_label(doc),
                           province=doc.province if doc.scope == "local" or doc.is_plan else None, source=source)
 
+    def _citation(self, file: str, line: int) -> str:
+        """The citation of one line of a file (`write_citation` of the plan the file holds)."""
+        page, confidence = self.catalog.line_facts(file, line)
+        plan = self._plan_references.get(file)
+        if plan is None:
+            plan = self._plan_references[file] = plan_reference(self.catalog.plan_of_file(file), file)
+        return write_citation(plan, line, page, confidence)
+
+    def _source(self, file: str, line: int, quote: str) -> Source:
+        return Source(file, line, quote, self.catalog.line_facts(file, line)[0], self._citation(file, line))
+
     def _cite(self, item: CatalogItem) -> str:
-        return f"[{item.file}, dòng {item.line}]"
+        return f"[{self._citation(item.file, item.line)}]"
 
     def _search(self, pq: ParsedQuestion, kinds=None, province=None, k=5):
         text = pq.topic or pq.question
@@ -219,7 +291,7 @@ class Answerer:
         for prov in sorted(by_prov):
             lines.append(f"• {prov}:")
             for it in by_prov[prov][:MAX_LISTED]:
-                lines.append(f"  – [{', '.join(it.roles)}] {it.number}. {it.label} [{it.source.document}, dòng {it.source.line}]")
+                lines.append(f"  – [{', '.join(it.roles)}] {it.number}. {it.label} [{it.source.citation}]")
         if via_items:
             groups = sorted({g for _, (_, g) in via.items()})
             lines.append(f"Ngoài ra {len(via_items)} {noun} được giao chung cho nhóm cơ quan "
@@ -242,7 +314,7 @@ class Answerer:
         lines = [f"{len(provinces)} tỉnh giao {name} {pq.role_phrase or 'phụ trách'}"
                  f"{' ' + pq.topic if pq.topic else ''}: {', '.join(provinces)}."]
         for it in items:
-            lines.append(f"• {it.province}: {it.number}. {it.label} [{it.source.document}, dòng {it.source.line}]")
+            lines.append(f"• {it.province}: {it.number}. {it.label} [{it.source.citation}]")
         return Answer(pq.question, "\n".join(lines), len(provinces), tuple(prov_items + items), pq.intent)
 
     # ------------------------------------------------------------------ item → agencies
@@ -271,7 +343,7 @@ class Answerer:
             out.append(AnswerItem(kind="agency", label=rows[0].agent_label,
                                   province=(agent.province if agent else None) or item.province,
                                   roles=tuple(dict.fromkeys(role_label(r.role) for r in rows)),
-                                  source=Source(item.file, rows[0].line, rows[0].quote),
+                                  source=self._source(item.file, rows[0].line, rows[0].quote),
                                   group=bool(agent and agent.group)))
         by_role: "OrderedDict[str, list[str]]" = OrderedDict()
         for a in chosen:
@@ -332,7 +404,7 @@ class Answerer:
         items = [self._item(i) for i in ordered]
         lines = [f"{names} liên quan đến {len(items)} {_plural(pq.kinds)}:"]
         for it in items[:MAX_LISTED]:
-            lines.append(f"• {it.province}: {it.number}. {it.label} [{it.source.document}, dòng {it.source.line}]")
+            lines.append(f"• {it.province}: {it.number}. {it.label} [{it.source.citation}]")
         return Answer(pq.question, "\n".join(lines), len(items), tuple(items), pq.intent)
 
     def _answer_document_provinces(self, pq: ParsedQuestion) -> Answer:
@@ -348,12 +420,12 @@ class Answerer:
         if not provinces:
             return self._empty(pq, f"Không kế hoạch nào đã nạp viện dẫn {names}.", 0)
         items = [AnswerItem(kind="province", label=p, province=p,
-                            source=Source(c["file"], c["line"], c["quote"]) if c else None)
+                            source=self._source(c["file"], c["line"], c["quote"]) if c else None)
                  for p, c in provinces.items()]
         lines = [f"{names} được viện dẫn bởi {len(items)} tỉnh: {', '.join(provinces)}."]
         for p, c in provinces.items():
             if c:
-                lines.append(f"• {p}: “{c['quote'].strip()[:200]}” [{c['file']}, dòng {c['line']}]")
+                lines.append(f"• {p}: “{c['quote'].strip()[:200]}” [{self._citation(c['file'], c['line'])}]")
         return Answer(pq.question, "\n".join(lines), len(items), tuple(items), pq.intent)
 
     def _answer_document_info(self, pq: ParsedQuestion) -> Answer:
@@ -366,7 +438,9 @@ class Answerer:
                      else "văn bản trung ương")
             body = f" ({doc.issuing_body})" if doc.issuing_body else ""
             when = f", ban hành ngày {vn_date(doc.date)}" if doc.date else ", văn bản không ghi ngày ban hành"
-            cited = sorted({c["file"] for c in doc.citations})
+            cited = sorted({self._citation(c["file"], c["line"]).rpartition(", dòng ")[0].rpartition(", trang ")[0]
+                            or self._citation(c["file"], c["line"]).rpartition(", dòng ")[0]
+                            for c in doc.citations})
             via = f"; được dẫn trong {', '.join(cited)}" if cited else ""
             lines.append(f"{self._doc_label(doc)}: {owner}{body}{when}{via}.")
             items.append(self._doc_item(doc))
@@ -380,7 +454,7 @@ class Answerer:
         for doc in docs:
             lines.append(f"{self._doc_label(doc)} được nhắc đến trong:")
             for c in doc.citations[:10]:
-                lines.append(f"• “{c['quote'].strip().lstrip('-+ ')}” [{c['file']}, dòng {c['line']}]")
+                lines.append(f"• “{c['quote'].strip().lstrip('-+ ')}” [{self._citation(c['file'], c['line'])}]")
                 items.append(self._doc_item(doc, c))
             for r in self.store.select(query("items_grounded_in"), {"doc": URIRef(doc.iri)}):
                 item = self.catalog.items.get(str(r["item"]))
@@ -409,7 +483,7 @@ class Answerer:
                 continue
             items.append(self._doc_item(doc, cites[0]))
             lines.append(f"• {self._doc_label(doc)} — “{cites[0]['quote'].strip()[:160]}” "
-                         f"[{cites[0]['file']}, dòng {cites[0]['line']}]")
+                         f"[{self._citation(cites[0]['file'], cites[0]['line'])}]")
         where = f" của {pq.province}" if pq.province else ""
         if not items:
             return self._empty(pq, f"Kế hoạch{where} không viện dẫn văn bản nào như câu hỏi nêu.", 0)
@@ -449,7 +523,7 @@ class Answerer:
             start, end = (f"{b}-01-01", f"{b}-12-31") if b else ("1900-01-01", "2999-12-31")
             found = {i for i, when in self._due_between(start, end, pq.province).items()
                      if when.month in months and i in self.catalog.items and
-                     self.catalog.items[i].deadline_kind in ("quarter", "month", "date", "before")}
+                     self.catalog.items[i].deadline_kind in ("quarter", "month", "date")}
         elif kind == "continuous":
             found = self._continuous(pq.province)
         agents = set(self._agents_for(pq)) if pq.agencies else None
@@ -535,10 +609,17 @@ class Answerer:
         items = [i for i in self.catalog.items.values()
                  if i.kind in kinds and (not pq.province or i.province == pq.province)
                  and (not pq.pillar or i.pillar == pq.pillar)]
+        if pq.lacks_roles:
+            items = [i for i in items if not any(a.role in pq.lacks_roles for a in self.catalog.assignments.get(i.iri, ()))]
+        if pq.about:
+            items = [i for i in items if f" {pq.about} " in f" {_words(i.text)} "]
         items.sort(key=lambda i: (i.province or "", i.file, i.line))
         noun = _plural(pq.kinds or kinds)
+        lacking = ", ".join(dict.fromkeys(role_label(r) for r in pq.lacks_roles[:1]))
         scope = " ".join(x for x in (f"của {pq.province}" if pq.province else "",
-                                     f"thuộc trụ cột {pq.pillar}" if pq.pillar else "") if x)
+                                     f"thuộc trụ cột {pq.pillar}" if pq.pillar else "",
+                                     f"không có cơ quan {lacking}" if lacking else "",
+                                     f"có nội dung “{pq.topic}”" if pq.about else "") if x)
         if not items:
             return self._empty(pq, f"Không có {noun} nào {scope} trong các kế hoạch đã nạp.".replace("  ", " "), 0)
         provinces = sorted({i.province for i in items if i.province})
@@ -575,7 +656,7 @@ class Answerer:
             lines = [f"Có {len(teams)} đoàn kiểm tra{where}:"]
             lines += [f"• {t.text} ({t.province}) {self._cite(t)}" for t in teams]
             items = tuple(AnswerItem(kind="team", label=t.text, province=t.province,
-                                     source=Source(t.file, t.line, t.quote), number=t.number) for t in teams)
+                                     source=self._source(t.file, t.line, t.quote), number=t.number) for t in teams)
             return Answer(pq.question, "\n".join(lines), len(teams), items, pq.intent)
         roles = [r for r in pq.roles if r in TEAM_ROLES] or list(TEAM_ROLES)
         out, lines = [], []
@@ -588,7 +669,7 @@ class Answerer:
                 label = agent.label if agent else agent_iri
                 by_role.setdefault(role_label(role), []).append(label)
                 out.append(AnswerItem(kind="agency", label=label, province=team.province, roles=(role_label(role),),
-                                      source=Source(team.file, team.line, team.quote)))
+                                      source=self._source(team.file, team.line, team.quote)))
             parts = "; ".join(f"{r}: {', '.join(n)}" for r, n in by_role.items()) or "không có"
             lines.append(f"{team.text} ({team.province}) — {parts} {self._cite(team)}.")
         return Answer(pq.question, "\n".join(lines), len(out), tuple(out), pq.intent)
@@ -610,5 +691,5 @@ class Answerer:
         lines = ["Không nhận ra dạng câu hỏi; đây là các mục gần nhất với nội dung hỏi (kết quả tìm kiếm, "
                  "không phải câu trả lời chính xác):"]
         for it in items:
-            lines.append(f"• {it.province}: {it.number}. {it.label} [{it.source.document}, dòng {it.source.line}]")
+            lines.append(f"• {it.province}: {it.number}. {it.label} [{it.source.citation}]")
         return Answer(pq.question, "\n".join(lines), None, tuple(items), pq.intent)

@@ -18,13 +18,14 @@ from ontology.folding import fold
 from ontology import codelists
 
 from .catalog import Catalog
-from .normalize import clean_question
+from .normalize import clean_question, has_diacritics
 from .records import AgencyMatch, DocumentMatch, ParsedQuestion
 
 ALL_ROLES = ("lead", "coordinate", "monitor", "guide", "aggregate", "monitor_lead",
              "team_leader", "team_deputy", "team_member", "inspected")
 # (pattern on the normalised question, roles), longest phrases first.
 ROLE_PATTERNS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (r"(la |lam )?(co quan |don vi )?dau moi", ("lead",)),
     (r"chu tri theo doi( danh gia)?", ("monitor_lead",)),
     (r"theo doi danh gia", ("monitor_lead",)),
     (r"chu tri tong hop", ("aggregate",)),
@@ -149,6 +150,14 @@ class QuestionParser:
                 province = label
                 take(rf"(tinh )?{re.escape(key)}")
                 break
+        lacks_roles: list[str] = []
+        m = take(r"(khong|chua) (co|ghi|neu) (co quan|don vi|ai)( nao)? ("
+                 + "|".join(p for p, _ in ROLE_PATTERNS[:9]) + ")")
+        if m:
+            for pattern, rs in ROLE_PATTERNS:
+                if re.search(rf"(?:{pattern})$", m.group(0)):
+                    lacks_roles = list(rs)
+                    break
         roles: list[str] = []
         role_phrase = None
         for pattern, rs in ROLE_PATTERNS:
@@ -156,6 +165,8 @@ class QuestionParser:
             if m:
                 role_phrase = role_phrase or m.group(0)
                 roles.extend(r for r in rs if r not in roles)
+                if "dau moi" in m.group(0):
+                    break  # "đầu mối tổng hợp số liệu …": what follows is the task, not a second role
         if not roles and re.search(r" thuc hien ", consumed) and agencies:
             roles = ["lead"]
             role_phrase = "thực hiện"
@@ -176,8 +187,12 @@ class QuestionParser:
                 break
         superlative = "max" if re.search(r" (cao nhat|lon nhat|nhieu nhat) ", q) else \
             "min" if re.search(r" (thap nhat|nho nhat|it nhat) ", q) else None
-        baseline = bool(re.search(r" nam 20\d\d ", q) and re.search(r" (dat|diem|ket qua) ", q)
-                        and not deadline)
+        # A past result ("năm 2022 đạt bao nhiêu điểm"), not a target ("đặt chỉ tiêu năm 2024",
+        # "chỉ tiêu năm 2024 là bao nhiêu"): with diacritics "đạt" and "đặt" are told apart.
+        achieved = re.search(r"\b(đạt|điểm|kết quả)\b", text.lower()) if has_diacritics(text) else \
+            re.search(r" (dat|diem|ket qua) ", q)
+        baseline = bool(re.search(r" nam 20\d\d ", q) and achieved and not deadline
+                        and not re.search(r" (chi tieu|muc tieu) nam 20\d\d ", q))
         wants_count = (" bao nhieu " in q or bool(re.search(r" may (chi tieu|nhiem vu|doan|tinh|co quan|van ban|muc) ", q))) \
             and not baseline and " bao nhieu diem " not in q
         doc_type_asked = None
@@ -194,15 +209,21 @@ class QuestionParser:
                     issuer_asked = notation
                     break
         topic = self._topic(text, consumed)
+        about = None
+        m = re.search(r" lien quan (?:den|toi) (.+?) ?$", q)
+        if m and topic:
+            about = re.sub(r"( (nao|gi|khong|vay|a|nhi|the nao))+$", "", " " + m.group(1)).strip() or None
         intent = self._intent(q, documents, agencies, unknown_agency, province, roles, deadline, superlative,
                               baseline, team, kinds, topic, pillar)
+        if intent == "search" and (lacks_roles or about) and (province or kinds or pillar):
+            intent = "list_items"
         return ParsedQuestion(
             question=text, intent=intent, agencies=tuple(agencies), unknown_agency=unknown_agency,
             province=province, roles=tuple(roles), role_phrase=role_phrase, kinds=kinds,
             documents=tuple(documents), unknown_document=unknown_document, deadline=deadline,
             deadline_phrase=deadline_phrase, topic=topic, wants_count=wants_count, superlative=superlative,
             team_number=team.group(1) if team else None, doc_type_asked=doc_type_asked, issuer_asked=issuer_asked,
-            pillar=pillar,
+            pillar=pillar, lacks_roles=tuple(lacks_roles), about=about,
         )
 
     # ------------------------------------------------------------------ slots
@@ -324,7 +345,7 @@ class QuestionParser:
         if topic and re.search(r" (la bao nhieu|bao nhieu phan tram|muc tieu|dat muc|muc nao|muc bao nhieu|"
                                r"khi nao|bao gio|thoi han|han hoan thanh|den han|gia tri) ", q):
             return "item_details"
-        if (province or pillar or kinds) and not topic and \
+        if (province or pillar or kinds) and (not topic or " phu luc " in q) and \
                 re.search(r" (nhung|bao nhieu|cac|liet ke|gom|nao|co gi) ", q):
             return "list_items"
         return "search"
@@ -334,7 +355,8 @@ class QuestionParser:
         stop = (r"so sanh|giua cac tinh|cac tinh|tinh nao|nhung tinh|cao nhat|thap nhat|lon nhat|nho nhat|"
                 r"bao nhieu|chi tieu|nhiem vu|nhung|nao|cac|gi|o|tai|cua|tinh|co quan|don vi|ai|la|duoc|dat|diem|"
                 r"van ban|thuoc|can cu|lien quan den|noi dung|phai|hoan thanh|han|trong|ve|theo|dat ra|"
-                r"quyet dinh|thong tu|cong van|nghi quyet|quy dinh|ket qua|nam \d{4}|thuc hien|giao|co|cho|ke hoach")
+                r"quyet dinh|thong tu|cong van|nghi quyet|quy dinh|ket qua|nam \d{4}|thuc hien|giao|co|cho|ke hoach|"
+                r"phu luc|tong cong|tat ca|toan bo|tong so|dti|chi so dti")
         for _ in range(2):
             q = re.sub(rf" (?:{stop})(?= )", " ", q)
         words = q.split()

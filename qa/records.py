@@ -42,13 +42,20 @@ class ParsedQuestion:
     doc_type_asked: str | None = None
     issuer_asked: str | None = None
     pillar: str | None = None
+    lacks_roles: tuple[str, ...] = ()  # "không có cơ quan phối hợp": items without that role
+    about: str | None = None  # "liên quan đến khám, chữa bệnh": the items' text must hold this phrase
 
 
 @dataclass(frozen=True)
 class Source:
+    """Where an item was read: file name, 1-based line of the converted text, exact text; the page
+    for paged formats, and the citation answers write for it (the plan, page and line)."""
+
     document: str
     line: int
     text: str
+    page: int | None = None
+    citation: str | None = None
 
 
 @dataclass(frozen=True)
@@ -72,7 +79,8 @@ class AnswerItem:
         d = {"kind": self.kind, "label": self.label, "province": self.province, "roles": list(self.roles),
              "via_group": self.via_group,
              "source": None if self.source is None else
-             {"document": self.source.document, "line": self.source.line, "text": self.source.text},
+             {"document": self.source.document, "line": self.source.line, "text": self.source.text,
+              "page": self.source.page, "citation": self.source.citation},
              "number": self.number, "agencies": list(self.agencies), "deadline": self.deadline,
              "target": self.target, "grounds": list(self.grounds), "group": self.group}
         if self.score is not None:

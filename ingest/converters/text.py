@@ -12,6 +12,7 @@ Tables written one cell per line are read by `CellTableReader` from the lines.
 from __future__ import annotations
 
 import re
+from importlib.metadata import version
 from dataclasses import dataclass, field
 
 from ontology.lexicon import column_role
@@ -39,7 +40,7 @@ class TextConverter:
         paragraphs = build_paragraphs(lines, skip)
         media = "text/markdown" if name.lower().endswith(".md") else self.media_type
         return Document(name=name, lines=tuple(lines), tables=tuple(tables), paragraphs=paragraphs,
-                        media_type=media, converter="text", warnings=tuple(notes))
+                        media_type=media, converter=f"dtikg text {version('dtikg')}", warnings=tuple(notes))
 
 
 def find_tables(lines: list[str]) -> list[Table]:

@@ -152,7 +152,7 @@ def test_assignments_written_as_sentences_are_items():
     doc = read(PROSE)
     tasks = [it for it in doc.items if it.kind is ItemKind.TASK]
     assert [roles(t) for t in tasks] == [
-        {"lead": ["Sở Thông tin và Truyền thông"], "coordinate": ["Viễn thông Lào Cai", "Viettel Lào Cai"]},
+        {"lead": ["Sở Thông tin và Truyền thông"], "coordinate": ["VNPT Lào Cai", "Viettel Lào Cai"]},
         {"lead": ["Viettel Lào Cai"]},
         {"lead": ["Sở Công Thương"], "coordinate": ["Bưu điện tỉnh"]},
         {"lead": ["Ban Quản lý Khu kinh tế tỉnh"], "coordinate": ["Cục Hải quan tỉnh"]},

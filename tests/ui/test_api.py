@@ -154,7 +154,7 @@ def test_upload_good_file(upload_client, upload_web_app, tmp_path):
 @pytest.mark.parametrize("name, data, words", [
     ("rong.txt", b"", "rỗng"),
     ("nhi_phan.txt", bytes(range(256)) * 8, "không phải văn bản"),
-    ("khong_co_gi.txt", "Xin chào, đây không phải kế hoạch.".encode(), "không tìm thấy chỉ tiêu"),
+    ("khong_co_gi.txt", "Xin chào, đây không phải kế hoạch.".encode(), "không đọc được chỉ tiêu"),
     ("000_b6c86109a8f1a47b.txt", HA_GIANG_PLAN.encode(), "trùng với một văn bản có sẵn"),
 ])
 def test_upload_bad_file_changes_nothing(upload_client, upload_web_app, tmp_path, name, data, words):
