@@ -13,24 +13,13 @@ from ontology import codelists
 
 from .records import AgencyMention
 from ontology.folding import fold, fold_key
+from ontology.lexicon import agency_head_pattern, holder_pattern
 
 from .text import nfc, squash
 
-# Role-holder titles that precede an agency ("Giám đốc Sở Y tế").
-_HOLDER = re.compile(
-    r"^(?:(?:Phó\s+)?(?:Giám đốc|Chánh|Chủ tịch|Thủ trưởng|Bí thư|Trưởng ban|Trưởng|Lãnh đạo|Người đứng đầu))\s+",
-    re.IGNORECASE,
-)
-# Words an agency name (or a group of them) starts with; case-sensitive where a
-# lowercase form is an ordinary word ("Ban hành" is not "Ban Dân tộc").
-_HEAD = re.compile(
-    r"^(?:các\s+|Các\s+)?(?:"
-    r"[Ss]ở\b|Văn phòng|VP\b|UBND|Ủy ban|Uỷ ban|ủy ban|[Cc]ông an|CA\b|Cục|[Cc]hi cục|Ban\s+(?!hành)[A-ZĐÂ]|Báo\b|Đài\b|"
-    r"[Bb]ưu điện|[Nn]gân hàng|NHNN|[Tt]hanh tra|Trung tâm|[Tt]ỉnh đoàn|Tỉnh ủy|Tỉnh Ủy|HĐND|Hội đồng|Viettel|VNPT|"
-    r"Viễn thông|[Tt]rường|[Dd]oanh nghiệp|DN\b|[Cc]ơ quan|[Đđ]ơn vị|[Cc]hi nhánh|[Hh]ội\b|[Kk]ho bạc|[Bb]ảo hiểm|"
-    r"Bộ\b|Tổng cục|Liên đoàn|Mặt trận|Tòa án|Viện kiểm sát|Hợp tác xã|[Ss]ở, ban|[Pp]hòng\b|[Nn]gành\b"
-    r")"
-)
+# Role-holder titles ("Giám đốc Sở Y tế") and the words agency names open with: code lists.
+_HOLDER = holder_pattern()
+_HEAD = agency_head_pattern()
 _VALUE_THEN_AGENCY = re.compile(r"^(\d+(?:[.,]\d+)?\s*%|Có|>=\s*\d+(?:,\d+)?%)\s+(?=\S)(.+)$")
 _PAREN = re.compile(r"\s*\(([^()]*)\)")
 _ROLE_VERB = re.compile(r"\s+(?:chủ trì|phối hợp|thực hiện|hướng dẫn|tổng hợp)\b.*$")

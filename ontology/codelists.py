@@ -95,3 +95,13 @@ def provinces() -> tuple[CodeConcept, ...]:
 @lru_cache(maxsize=None)
 def columns() -> tuple[CodeConcept, ...]:
     return tuple(sorted(_concepts("column"), key=lambda c: c.rank))
+
+
+@lru_cache(maxsize=None)
+def agency_heads() -> tuple[CodeConcept, ...]:
+    return _concepts("agency-head")
+
+
+@lru_cache(maxsize=None)
+def holders() -> tuple[CodeConcept, ...]:
+    return _concepts("holder")

@@ -50,3 +50,38 @@ def role_cues() -> tuple[tuple[str, str], ...]:
         for label in concept.hidden_labels:
             cues.setdefault(_words(label), concept.notation)
     return tuple(sorted(cues.items(), key=lambda kv: -len(kv[0])))
+
+
+_NAME = "{Tên}"  # in a head label: a capitalised word must follow
+
+
+def _alternation(labels) -> str:
+    def one(label: str) -> str:
+        needs_name = label.endswith(_NAME)
+        body = re.escape(label.removesuffix(_NAME).strip()).replace(r"\ ", r"\s+")
+        return body + (r"(?=\s+[A-ZĐÂĂÊÔƠƯÁÀẢÃẠÉÈẺẼẸÍÌỈĨỊÓÒỎÕỌÚÙỦŨỤÝ])" if needs_name else "")
+    return "|".join(one(l) for l in sorted(set(labels), key=len, reverse=True))
+
+
+@lru_cache(maxsize=1)
+def agency_head_pattern() -> re.Pattern:
+    """Where an agency or group name opens ("Sở", "Ban Quản lý" but not "ban hành", "các Sở"):
+    the agency-head code list, each label matched as a whole word; `dti:matchWhole` labels
+    with their case as written, the others in either case."""
+    exact, any_case = [], []
+    for concept in codelists.agency_heads():
+        for label in (concept.label, *concept.alt_labels):
+            (exact if concept.match_whole else any_case).append(label)
+    parts = []
+    if exact:
+        parts.append(rf"(?:{_alternation(exact)})")
+    if any_case:
+        parts.append(rf"(?i:{_alternation(any_case)})")
+    return re.compile(rf"^(?:[Cc]ác\s+)?(?:{'|'.join(parts)})(?![\w])")
+
+
+@lru_cache(maxsize=1)
+def holder_pattern() -> re.Pattern:
+    """A role holder's title before an agency ("Giám đốc Sở Y tế", "Phó Chủ tịch UBND …")."""
+    labels = [l for c in codelists.holders() for l in (c.label, *c.alt_labels)]
+    return re.compile(rf"^(?i:{_alternation(labels)})\s+")

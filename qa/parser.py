@@ -16,6 +16,7 @@ from rapidfuzz import fuzz
 from ingest.agencies import looks_like_agency
 from ontology.folding import fold
 from ontology import codelists
+from ontology.lexicon import agency_head_pattern
 
 from .catalog import Catalog
 from .normalize import clean_question, has_diacritics
@@ -43,7 +44,8 @@ ROLE_PATTERNS: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 _STOP_AFTER_AGENCY = (r"chu|tri|phoi|hop|theo|doi|huong|dan|thuc|hien|co|la|o|tai|nhung|bao|nao|gi|duoc|"
                       r"chiu|phu|trach|lam|giao|dat|cac|ve|se|da|dang|can|phai")
-_HOLDERS = r"(giam doc|chanh|chu tich|thu truong|bi thu|lanh dao|pho giam doc)"
+_HOLDERS = "(" + "|".join(sorted({" ".join(re.findall(r"[a-z0-9]+", fold(label))) for c in codelists.holders()
+                                  for label in (c.label, *c.alt_labels)}, key=len, reverse=True)) + ")"
 
 
 def norm(text: str) -> str:
@@ -259,7 +261,8 @@ class QuestionParser:
         if found:
             return found, None
         # An agency-like phrase the graph does not know ("Bộ Quốc phòng", "Sở Ngoại vụ").
-        m = re.search(r"\b(?:Sở|Bộ|Cục|Ban|Công an|Ngân hàng|Văn phòng|UBND|Ủy ban|Trung tâm|Đài|Thanh tra)\s", text)
+        m = next((w for w in re.finditer(r"(?<!\w)\w", text) if agency_head_pattern().match(text[w.start():])
+                  and text[w.start()].isupper()), None)
         if m and looks_like_agency(text[m.start():]):
             words = []
             for w in text[m.start():].split():
@@ -276,7 +279,8 @@ class QuestionParser:
                     best = (score, label, agents, atype)
             if best:
                 return [AgencyMatch(label=best[1], agents=best[2], agency_type=best[3])], None
-            if len(phrase.split()) >= 2:
+            if len(phrase.split()) >= 2 and not re.fullmatch(r"(cac )?(co quan|don vi|doanh nghiep|nganh|phong|to chuc)",
+                                                              norm(phrase)):
                 return [], phrase
         return [], None
 
