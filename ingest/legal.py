@@ -23,16 +23,22 @@ _ID = re.compile(
     rf"(?<![\w/])(?P<num>\d{{1,6}})?(?:/(?P<year>(?:19|20)\d\d))?/(?P<code>{_CODE}(?:\s?-\s?{_CODE})+|{_CODE})"
     rf"|(?<![\w/])(?P<pnum>\d{{1,4}})-(?P<ptype>[{_UP}]{{1,4}})/(?P<pissuer>{_CODE})"
 )
-_TYPE_WORDS = {
-    "quyết định": "QĐ", "nghị quyết": "NQ", "kế hoạch": "KH", "thông tư liên tịch": "TTLT",
-    "thông tư": "TT", "nghị định": "NĐ", "chỉ thị": "CT", "công văn": "CV", "văn bản": "CV",
-    "thông báo": "TB", "hướng dẫn": "HD", "báo cáo": "BC", "chương trình": "CTr", "luật": "L",
-}
-_TYPE_BEFORE = re.compile(
-    r"(quyết định|nghị quyết|kế hoạch|thông tư liên tịch|thông tư|nghị định|chỉ thị|công văn|văn bản"
-    r"|thông báo|hướng dẫn|báo cáo|chương trình|luật|đề án)\s*(?:số\s*:?\s*)?$",
-    re.IGNORECASE,
-)
+PROJECT_TYPE = "ĐA"  # "Đề án 06" names a project, not a numbered document
+
+
+@lru_cache(maxsize=1)
+def _type_words() -> dict[str, str]:
+    """Lowercased document-type word → notation, from the document-type code list."""
+    return {label.lower(): c.notation for c in codelists.document_types() for label in (c.label, *c.alt_labels)}
+
+
+@lru_cache(maxsize=1)
+def _type_before() -> re.Pattern:
+    """A document-type word right before a number ("Quyết định số 185/…", "Kế hoạch 12/…")."""
+    words = "|".join(re.escape(w) for w in sorted(_type_words(), key=len, reverse=True))
+    return re.compile(rf"({words})\s*(?:số\s*:?\s*)?$", re.IGNORECASE)
+
+
 _DATE_AFTER = re.compile(
     r"^\s*,?\s*ngày\s*(\d{1,2})\s*(?:/|-|\.|\s+tháng\s+)\s*(\d{1,2})\s*(?:/|-|\.|\s+năm\s+)\s*(\d{4})",
     re.IGNORECASE,
@@ -87,7 +93,7 @@ def find_references(text: str, span: SourceSpan | None = None) -> list[LegalRefe
     out: list[LegalReference] = []
     for m in _ID.finditer(text):
         before = text[max(0, m.start() - 40):m.start()]
-        type_word = _TYPE_BEFORE.search(before)
+        type_word = _type_before().search(before)
         if m.group("pnum"):
             number = m.group("pnum")
             type_code, issuer = m.group("ptype"), m.group("pissuer")
@@ -103,9 +109,9 @@ def find_references(text: str, span: SourceSpan | None = None) -> list[LegalRefe
                 # "2224/BTTTT-THH": a công văn names its issuer and unit, no type.
                 if "-" not in re.sub(r"\s", "", code) and not type_word:
                     continue
-                if type_word and _TYPE_WORDS.get(type_word.group(1).lower()) is None:
+                if type_word and _type_words().get(type_word.group(1).lower()) in (None, PROJECT_TYPE):
                     continue  # "Đề án 06/CP" is a project name, not a document number
-                type_code = _TYPE_WORDS.get(type_word.group(1).lower()) if type_word else "CV"
+                type_code = _type_words().get(type_word.group(1).lower()) if type_word else "CV"
                 canonical = re.sub(r"\s*-\s*", "-", code)
                 id_local = f"{number or ''}/{year_s + '/' if year_s else ''}{canonical}"
             else:

@@ -17,6 +17,7 @@ from .context import ReadContext, strip_markup
 from .records import Assignment, AssignmentRole, Item, ItemKind, LegalReference
 from .tables import _dedupe
 from ontology.folding import fold
+from ontology.lexicon import column_role
 from .values import find_baselines, find_deadline_in_text, find_target_in_text, parse_deadline, parse_target
 
 _TASK_START = re.compile(r"^(?:([a-zđ])\)\s*|-\s*)Nhiệm vụ\s*:\s*(.*)$", re.IGNORECASE)
@@ -25,19 +26,13 @@ _FIELD = re.compile(r"^-\s*([^:]{3,60}?)\s*:\s*(.*)$")
 _SECTION = re.compile(r"^(?:[IVX]+\.\s+\S|[A-ZĐÂĂÊÔƠƯ][^a-z]{6,}$)")
 
 
+_FIELDS = {"target": "target", "text": "content", "coordinate": "coordinate", "lead": "lead", "deadline": "deadline"}
+
+
 def _field_name(label: str) -> str | None:
-    f = fold(label)
-    if f.startswith("muc tieu"):
-        return "target"
-    if f.startswith("noi dung"):
-        return "content"
-    if "phoi hop" in f:
-        return "coordinate"
-    if re.search(r"don vi|co quan", f) and re.search(r"chu tri|thuc hien", f):
-        return "lead"
-    if re.search(r"thoi gian|thoi han", f):
-        return "deadline"
-    return None
+    """A task block's field ("- Đơn vị chủ trì thực hiện:") by what its label means: the same
+    column code list that types table headers."""
+    return _FIELDS.get(column_role(label) or "")
 
 
 class TaskBlockReader:
