@@ -284,6 +284,8 @@ def known_agency_prefix(text: str) -> int | None:
         candidate = " ".join(words[:k])
         mention = _PREFIX_RESOLVER.resolve(candidate)
         if mention is not None and mention.type_code is not None:
+            if "," in candidate and not _type_key(candidate.rpartition(",")[2]):
+                continue  # "Sở Giáo dục và Đào tạo, Tỉnh": the piece after the comma adds nothing
             rest = words[k:]
             if rest and (rest[0][:1].isupper() or _LOCALITY.match(" ".join(rest[:2]))):
                 continue  # "UBND thành phố Tây Ninh": the name goes on

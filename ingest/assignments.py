@@ -36,6 +36,10 @@ _EXTRA_DEADLINE = re.compile(
 _HELPING = re.compile(r"\s*,?\s*(?:tham mưu,?\s*)?giúp\s+(?:Chủ tịch\s+)?(?:UBND|Ủy ban nhân dân|Ban Chỉ đạo[^,]{0,40}?)(?:\s+tỉnh)?(?=\s)")
 _DUTY_HEADING = re.compile(r"^(?:[IVX]{1,5}\.|\d{1,2}\.|Điều\s+\d+\.)?\s*tổ chức thực hiện\s*:?$", re.IGNORECASE)
 _GENERIC = re.compile(r"^(?:cac\s+)?(?:co quan|don vi|to chuc|ca nhan)(?:\s+lien quan)?$")
+_DELEGATES = re.compile(r"(?:yêu cầu|đề nghị|giao|chỉ đạo)\b", re.IGNORECASE)  # asks others: not its own duty
+# Words that carry a collective group on after a comma ("UBND các huyện, thành, thị").
+_PLACE_WORDS = re.compile(r"^(?:(?:ban|ngành|thị xã|thành phố|thành|thị|xã|phường|thị trấn|huyện|quận|địa phương|đài)"
+                          r"(?:\s+|$))+")
 _ROLE = {r.value: r for r in AssignmentRole}
 MAX_SUBJECT_WORDS = 30
 
@@ -100,6 +104,7 @@ class AssignmentProseReader:
         self._heading: list | None = None  # agencies of a "1. Sở A; Sở B; …:" heading
         self._last: Item | None = None  # the item of the paragraph before, for a plain follow-on
         self._point, self._letter, self._bullets = None, None, 0
+        self._in_duty = False
         for paragraph in ctx.model.paragraphs:
             text = strip_markup(paragraph.text)
             if _STOP.match(text):
@@ -151,6 +156,7 @@ class AssignmentProseReader:
             self._heading = heading
             return []
         duty = "to chuc thuc hien" in fold(self._roman_title)
+        self._in_duty = duty
         kind = ItemKind.DUTY if duty else ItemKind.TASK
         # Who a clause without its own subject belongs to: the heading's agencies for its
         # bullets; in the implementation section, the agencies of the point just before.
@@ -175,6 +181,8 @@ class AssignmentProseReader:
                 found.append([start, cursor, assignments, sentence])
             elif found:
                 found[-1][1] = cursor  # a sentence without its own subject goes on with the item
+                # "…; tổng hợp số liệu …": a clause opening with a role cue adds that role to the subject
+                found[-1][2] = found[-1][2] + self._more_roles(ctx, clause, paragraph, start, found[-1][2])
         items: list[Item] = []
         shared: dict[int, object] = {}  # "Sở A chủ trì …; Sở B chủ trì …, hoàn thành trong Quý III/2024."
         for start, end, _, sentence in reversed(found):
@@ -193,6 +201,16 @@ class AssignmentProseReader:
                 grounds=tuple(_dedupe(ctx.references(clause, line))),
             ))
         return items
+
+    def _more_roles(self, ctx: ReadContext, clause: str, paragraph: Paragraph, at: int,
+                    assignments: list[Assignment]) -> list[Assignment]:
+        cue = _cue_at(_aligned_fold(clause), len(clause) - len(clause.lstrip(" ;,")))
+        if cue is None or cue.role in (AssignmentRole.COORDINATE, AssignmentRole.LEAD):
+            return []
+        subject = {a.agency.name: a.agency for a in assignments if a.role is not AssignmentRole.COORDINATE}
+        have = {(a.role, a.agency.name) for a in assignments}
+        line = paragraph.line_at(at)
+        return [Assignment(cue.role, m, ctx.span(line)) for m in subject.values() if (cue.role, m.name) not in have]
 
     def _heading_mentions(self, ctx: ReadContext, body: str) -> list | None:
         """The agencies of a heading that lists only agencies and ends with ':'."""
@@ -236,7 +254,11 @@ class AssignmentProseReader:
         gap = re.match(r"[\s,]*", clause[end:])
         cue = _cue_at(folded, end + gap.end())
         if cue is None or cue.role is AssignmentRole.COORDINATE:
-            if not (opener and fold(opener.group(0)).startswith("giao")):
+            ordered = opener and fold(opener.group(0)).startswith("giao")
+            # In the implementation section "3. Đài …, Báo … tổ chức quán triệt …" assigns too.
+            stated = (self._in_duty and clause[end:].lstrip()[:1].islower() and not gap.group(0).strip()
+                      and not _DELEGATES.match(clause[end:].lstrip()))
+            if not (ordered or stated):
                 return []
             roles, pos = [AssignmentRole.LEAD], end
         else:
@@ -260,6 +282,10 @@ class AssignmentProseReader:
                 break
             if following.role not in roles:
                 roles.append(following.role)
+        for sep in re.finditer(r";\s*", clause[pos:]):  # "…; tổng hợp số liệu …": another role of the subject
+            more = _cue_at(folded, pos + sep.end())
+            if more and more.role not in (AssignmentRole.COORDINATE, *roles):
+                roles.append(more.role)
         out: list[Assignment] = []
         for role in roles:
             out += [Assignment(role, mention, span(mention.raw, max(0, clause.find(mention.raw))))
@@ -291,15 +317,28 @@ class AssignmentProseReader:
             if not words:
                 continue
             offset = pos + m.start() + (len(piece) - len(piece.lstrip()))
-            if out and re.match(r"^(?:ban|ngành|thị xã|thành phố|xã|phường|thị trấn|đài)\b", words):
+            group_goes_on = out and re.match(r"^(?:UBND\s+|Ủy ban nhân dân\s+)?[Cc]ác\s", out[-1][0]) and words[:1].islower()
+            places = _PLACE_WORDS.match(words)
+            if out and (places or group_goes_on):
                 # "các sở, ban, ngành", "UBND các huyện, thị xã, thành phố": the group goes on
-                name, tail = _name_extent(words, continuing=True)
+                if places:
+                    name, tail = places.group(0).strip(), words[places.end():].strip()
+                else:
+                    name, tail = _name_extent(words, continuing=True)
                 out[-1] = (out[-1][0] + ", " + name, out[-1][1])
                 if tail:
                     break
                 continue
             if not looks_like_agency(re.sub(r"^và\s+", "", words)):
                 break
+            known = known_agency_prefix(words) or 0
+            joint = re.search(r"\s+và\s+(?=\S)", words[known:])
+            if joint and looks_like_agency(words[known + joint.end():]):
+                # "Cổng Thông tin điện tử tỉnh và các cơ quan báo chí": two names joined by "và"
+                cut = known + joint.start()
+                out.append((words[:cut], offset))
+                offset += known + joint.end()
+                words = words[known + joint.end():]
             name, tail = _name_extent(words)
             if not name:
                 break

@@ -117,24 +117,27 @@ _STOP = re.compile(r"^(Nơi nhận|KT\.|TM\.|\*\*KT)", re.IGNORECASE)
 
 
 class AgencySectionReader:
-    """Sections headed by exactly one agency or group; each bullet below is its task."""
+    """Sections headed by exactly one agency or group; each bullet below is its task (its duty
+    in the implementation section, "Tổ chức thực hiện")."""
 
     def read(self, ctx: ReadContext) -> list[Item]:
         items: list[Item] = []
         total = len(ctx.lines)
         roman = None
+        kind = ItemKind.TASK
         n = 1
         while n <= total:
             text = strip_markup(ctx.line(n))
             if _ROMAN_SECTION.match(text):
                 roman = text.split(".")[0]
+                kind = ItemKind.DUTY if "to chuc thuc hien" in fold(text) else ItemKind.TASK
             agency = self._heading_agency(ctx, n, text)
             if agency is None:
                 n += 1
                 continue
             heading_no = _HEADING.match(text).group(1)
             n = self._section(ctx, n + 1, agency, f"{roman}.{heading_no}" if roman else heading_no,
-                              text, items)
+                              text, items, kind)
         return items
 
     def _heading_agency(self, ctx: ReadContext, n: int, text: str):
@@ -148,7 +151,7 @@ class AgencySectionReader:
             return None
         return mentions[0]
 
-    def _section(self, ctx, n, agency, number_prefix, heading, items) -> int:
+    def _section(self, ctx, n, agency, number_prefix, heading, items, kind=ItemKind.TASK) -> int:
         total = len(ctx.lines)
         tasks: list[list] = []  # [line, text, subgroup]
         subgroup = None
@@ -187,7 +190,7 @@ class AgencySectionReader:
             span = ctx.span(line)
             grounds = ctx.references(text, line)
             items.append(Item(
-                kind=ItemKind.TASK, number=number, text=text, span=span, section=heading,
+                kind=kind, number=number, text=text, span=span, section=heading,
                 assignments=(Assignment(AssignmentRole.LEAD, agency, ctx.span(line - 0, None)),),
                 deadline=find_deadline_in_text(text, ctx.plan_year), grounds=tuple(_dedupe(grounds)),
             ))

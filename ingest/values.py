@@ -22,7 +22,7 @@ DEADLINE_IN_TEXT = re.compile(
     r"(?:chậm nhất\s+)?(?:trước|trong|chậm nhất)\s+(?:ngày\s+)?"
     r"(?:\d{1,2}\s*/\s*\d{1,2}\s*/\s*\d{4}|tháng\s*\d{1,2}\s*/\s*\d{4}|quý\s*(?:IV|I{1,3})\s*/\s*\d{4}"
     r"|\d{1,2}\s*(?:của\s+)?tháng\s+cuối\s+quý|\d{1,2}\s*/\s*\d{1,2}(?![\d/])|năm\s+\d{4}(?!\s*(?:-|và|đến)))"
-    r"|trước\s+\d{1,3}\s+ngày(?:\s+làm việc)?\s+[^.,;()]{3,40}",
+    r"|trước\s+(?:ít nhất\s+|tối thiểu\s+)?\d{1,3}\s+ngày(?:\s+làm việc)?\s+[^.,;()]{3,40}",
     re.IGNORECASE,
 )
 

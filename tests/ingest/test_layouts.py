@@ -7,14 +7,14 @@ import pytest
 from ingest.pipeline import DocumentReader
 from ingest.records import ItemKind
 
-EXPECTED = {  # issue figures: indicators, sub-items, tasks, info items, teams
-    "000_b6c86109a8f1a47b.txt": ("Ninh Bình", 34, 0, 0, 0, 0),
-    "001_d97555f28587097e.txt": ("Khánh Hòa", 99, 17, 3, 20, 0),
-    "002_ff9fd696b770e550.txt": ("Ninh Thuận", 0, 0, 17, 0, 0),
-    "003_e6efca7b13e2a130.txt": ("Bắc Giang", 28, 0, 88, 0, 0),
-    "004_85549b70ab301922.txt": ("Thanh Hóa", 53, 1, 3, 0, 3),
+EXPECTED = {  # indicators, sub-items, tasks, duties (of "Tổ chức thực hiện"), info items, teams
+    "000_b6c86109a8f1a47b.txt": ("Ninh Bình", 34, 0, 0, 0, 0, 0),
+    "001_d97555f28587097e.txt": ("Khánh Hòa", 99, 17, 0, 6, 20, 0),
+    "002_ff9fd696b770e550.txt": ("Ninh Thuận", 0, 0, 17, 5, 0, 0),
+    "003_e6efca7b13e2a130.txt": ("Bắc Giang", 28, 0, 75, 13, 0, 0),
+    "004_85549b70ab301922.txt": ("Thanh Hóa", 53, 1, 0, 5, 0, 3),
 }
-KINDS = (ItemKind.INDICATOR, ItemKind.SUB_ITEM, ItemKind.TASK, ItemKind.INFO_ITEM, ItemKind.TEAM)
+KINDS = (ItemKind.INDICATOR, ItemKind.SUB_ITEM, ItemKind.TASK, ItemKind.DUTY, ItemKind.INFO_ITEM, ItemKind.TEAM)
 
 
 @pytest.mark.parametrize("file", sorted(EXPECTED))

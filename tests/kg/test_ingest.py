@@ -8,12 +8,12 @@ import pytest
 
 from kg.service import KnowledgeGraph
 
-EXPECTED_STATS = {
-    "000_b6c86109a8f1a47b.txt": ("Ninh Bình", 34, 0, 0, 0, 0),
-    "001_d97555f28587097e.txt": ("Khánh Hòa", 99, 17, 3, 20, 0),
-    "002_ff9fd696b770e550.txt": ("Ninh Thuận", 0, 0, 17, 0, 0),
-    "003_e6efca7b13e2a130.txt": ("Bắc Giang", 28, 0, 88, 0, 0),
-    "004_85549b70ab301922.txt": ("Thanh Hóa", 53, 1, 3, 0, 3),
+EXPECTED_STATS = {  # indicators, sub-items, tasks, duties, info items, teams
+    "000_b6c86109a8f1a47b.txt": ("Ninh Bình", 34, 0, 0, 0, 0, 0),
+    "001_d97555f28587097e.txt": ("Khánh Hòa", 99, 17, 0, 6, 20, 0),
+    "002_ff9fd696b770e550.txt": ("Ninh Thuận", 0, 0, 17, 5, 0, 0),
+    "003_e6efca7b13e2a130.txt": ("Bắc Giang", 28, 0, 75, 13, 0, 0),
+    "004_85549b70ab301922.txt": ("Thanh Hóa", 53, 1, 0, 5, 0, 3),
 }
 
 
@@ -21,10 +21,10 @@ def test_stats_shape_and_figures(kg):
     stats = kg.stats()
     assert stats["triples"] > 10000
     by_file = {d["file"]: d for d in stats["documents"]}
-    for file, (province, ind, sub, tasks, info, teams) in EXPECTED_STATS.items():
+    for file, (province, ind, sub, tasks, duties, info, teams) in EXPECTED_STATS.items():
         d = by_file[file]
-        assert (d["province"], d["indicators"], d["sub_items"], d["tasks"], d["info_items"], d["teams"]) == \
-            (province, ind, sub, tasks, info, teams)
+        assert (d["province"], d["indicators"], d["sub_items"], d["tasks"], d["duties"], d["info_items"],
+                d["teams"]) == (province, ind, sub, tasks, duties, info, teams)
         assert d["assignments"] > 0 and d["legal_references"] >= 2
         assert set(d) >= {"file", "province", "indicators", "sub_items", "tasks", "info_items", "teams",
                           "assignments", "legal_references"}
