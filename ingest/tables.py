@@ -37,11 +37,11 @@ def item_kind_for(headers: list[str], title: str | None = None) -> ItemKind:
         return ItemKind.INFO_ITEM
     if "doan kiem tra" in joined and "duoc kiem tra" in joined:
         return ItemKind.TEAM
-    if "nhiem vu" in joined and "chi tieu" not in joined:
+    if re.search(r"nhiem vu|cong viec|giai phap|hoat dong", joined) and "chi tieu" not in joined:
         return ItemKind.TASK
     if "chi tieu" not in joined and title:
         folded_title = fold(title)
-        if "nhiem vu" in folded_title and "chi tieu" not in folded_title:
+        if re.search(r"nhiem vu|cong viec|giai phap|hoat dong", folded_title) and "chi tieu" not in folded_title:
             return ItemKind.TASK
     return ItemKind.INDICATOR
 

@@ -236,3 +236,30 @@ def test_the_text_converter_gives_tables_and_paragraphs():
     assert [c.text for c in table.rows[0].cells] == list(HEADER)
     assert len(table.rows) == 4
     assert any("DANH MỤC NHIỆM VỤ NĂM 2024" in p.text for p in doc.paragraphs)
+
+
+SYNONYM_HEADERS = [
+    ("TT", "Nội dung công việc", "Đơn vị thực hiện", "Đơn vị phối hợp", "Tiến độ"),
+    ("Số TT", "Tên nhiệm vụ", "Cơ quan chủ trì", "Cơ quan/Đơn vị phối hợp", "Thời gian hoàn thành"),
+    ("STT", "Nhiệm vụ", "Chủ trì", "Phối hợp", "Thời hạn"),
+]
+
+
+@pytest.mark.parametrize("header", SYNONYM_HEADERS)
+@pytest.mark.parametrize("render", [pipe_after_each_cell, tabbed, markdown])
+def test_header_wordings_and_column_order_do_not_matter(header, render):
+    order = [0, 1, 4, 3, 2]  # deadline before the agencies, coordinating before leading
+    shuffled_header = tuple(header[i] for i in order)
+    shuffled_rows = [tuple(r[i] for i in order) for r in ROWS]
+    doc = read(render(header=shuffled_header, rows=shuffled_rows))
+    tasks = [it for it in doc.items if it.kind is ItemKind.TASK]
+    assert [roles(t).get("lead") for t in tasks] == [[r[2]] for r in ROWS]
+    assert [t.deadline.raw for t in tasks] == [r[4] for r in ROWS]
+
+
+def test_columns_the_table_does_not_name_are_ignored_not_misread():
+    header = ("STT", "Nhiệm vụ", "Cơ quan chủ trì", "Kinh phí (triệu đồng)", "Sản phẩm", "Ghi chú")
+    rows = [("1", "Mua sắm máy chủ", "Sở Tài chính", "1.200", "Máy chủ được lắp đặt", "Ngân sách tỉnh")]
+    doc = read(tabbed(header=header, rows=rows))
+    [task] = doc.items
+    assert roles(task) == {"lead": ["Sở Tài chính"]} and task.note == "Ngân sách tỉnh"
