@@ -1,7 +1,8 @@
 """Extraction against the hand-written golden files: precision and recall per field.
 
 Each golden file was written by reading its document (tests/golden/README.md); items
-are matched by source line. Every field must reach 0.95 precision and recall.
+are matched by source line (and order on the line). Every field must reach 0.98 precision and
+recall on the seeds and 0.95 on the development plans of ../shared/dev-docs.
 """
 from __future__ import annotations
 
@@ -19,7 +20,8 @@ FILES = sorted(p.name[:-5] for p in GOLDEN.glob("*.json"))
 # Golden files of the development plans in ../shared/dev-docs (read when ../shared is there).
 DEV_DOCS = {"tay_ninh_2024.txt": "tay_ninh_2024.txt", "phu_tho_2024_web.txt": "web/phu_tho_2024_web.txt",
             "binh_dinh_2024_web.txt": "web/binh_dinh_2024_web.txt"}
-THRESHOLD = 0.95
+THRESHOLD = 0.98  # the seeds
+DEV_THRESHOLD = 0.95  # plans of provinces whose layouts the readers were not written from
 
 
 def norm(value: str | None) -> str:
@@ -135,17 +137,17 @@ def compare(golden: dict, doc: DocumentExtraction) -> tuple[dict[str, FieldScore
 @pytest.mark.parametrize("file", FILES)
 def test_extraction_matches_golden(file, extracted):
     golden = json.loads((GOLDEN / f"{file}.json").read_text(encoding="utf-8"))
-    _check(golden, extracted[file])
+    _check(golden, extracted[file], THRESHOLD)
 
 
 @pytest.mark.parametrize("file", sorted(DEV_DOCS))
 def test_development_plan_matches_golden(file, shared_dev_docs):
     from ingest.pipeline import DocumentReader
     golden = json.loads((GOLDEN / "dev-docs" / f"{file}.json").read_text(encoding="utf-8"))
-    _check(golden, DocumentReader().read_path(shared_dev_docs / DEV_DOCS[file]))
+    _check(golden, DocumentReader().read_path(shared_dev_docs / DEV_DOCS[file]), DEV_THRESHOLD)
 
 
-def _check(golden: dict, doc: DocumentExtraction) -> None:
+def _check(golden: dict, doc: DocumentExtraction, threshold: float) -> None:
     file = golden["file"]
     scores, diffs = compare(golden, doc)
     print(f"\n{file} ({golden['province']})")
@@ -156,5 +158,5 @@ def _check(golden: dict, doc: DocumentExtraction) -> None:
         print("   -", d)
     assert fold(doc.plan.province or "") == fold(golden["province"])
     low = {n: (round(s.precision, 3), round(s.recall, 3)) for n, s in scores.items()
-           if s.precision < THRESHOLD or s.recall < THRESHOLD}
-    assert not low, f"fields below {THRESHOLD}: {low}"
+           if s.precision < threshold or s.recall < threshold}
+    assert not low, f"fields below {threshold}: {low}"
