@@ -38,7 +38,8 @@ class DocumentReader:
         from .pos import warm_up
         warm_up()
 
-    def read_path(self, path: str | Path) -> DocumentExtraction:
+    def read_path(self, path: str | Path, on_page=None) -> DocumentExtraction:
+        """Read a file; `on_page(done, total)` is told of each page of a paged format."""
         path = Path(path)
         if path.suffix.lower() not in SUPPORTED_SUFFIXES:
             raise IngestError("I003", f"Định dạng tệp {path.name} chưa được hỗ trợ "
@@ -49,16 +50,19 @@ class DocumentReader:
             raise IngestError("I004", f"Không đọc được tệp {path.name}: {exc.strerror}.") from exc
         if size > self.max_bytes:
             raise IngestError("I005", too_large_message(path.name, size, self.max_bytes))
-        return self.read(path.name, path.read_bytes())
+        return self.read(path.name, path.read_bytes(), on_page)
 
-    def read(self, name: str, data: bytes) -> DocumentExtraction:
+    def read(self, name: str, data: bytes, on_page=None) -> DocumentExtraction:
         if len(data) > self.max_bytes:
             raise IngestError("I005", too_large_message(name, len(data), self.max_bytes))
-        return self.read_document(self.convert(name, data), data)
+        return self.read_document(self.convert(name, data, on_page), data)
 
-    def convert(self, name: str, data: bytes) -> Document:
+    def convert(self, name: str, data: bytes, on_page=None) -> Document:
         """Bytes → the document model, by the converter for what the bytes are."""
-        return converter_for(data).convert(name, data)
+        converter = converter_for(data)
+        if on_page is not None and getattr(converter, "paged", False):
+            return converter.convert(name, data, on_page=on_page)
+        return converter.convert(name, data)
 
     def read_document(self, model: Document, data: bytes) -> DocumentExtraction:
         """The document model → records: tables, then prose, then target statements."""

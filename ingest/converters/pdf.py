@@ -54,6 +54,7 @@ class PdfConverter:
     """PDF bytes → `Document` with the page of every line; no OCR (I013 says when it is needed)."""
 
     media_type = MEDIA_TYPE
+    paged = True  # convert() takes an on_page(done, total) callback
 
     def __init__(self, max_pages: int = MAX_PAGES, garbage_ratio: float = GARBAGE_RATIO,
                  drop_running_lines: bool = True):
