@@ -6,7 +6,7 @@ STORE ?= $(or $(DTIKG_STORE),.dtikg/store)
 HOST ?= 127.0.0.1
 PORT ?= 7860
 
-.PHONY: run test install install-test browser store bench clean
+.PHONY: run test install install-test browser ocr store bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,13 +24,22 @@ install: $(VENV)/.installed
 browser:
 	@command -v chromium >/dev/null 2>&1 || (apt-get update && apt-get install -y chromium)
 
-store: install
+# Debian's tesseract with its Vietnamese model and poppler's pdftoppm (scanned PDFs and page
+# images), and DejaVu, the fonts with Vietnamese glyphs the tests write their PDFs and images in.
+ocr:
+	@command -v tesseract >/dev/null 2>&1 && tesseract --list-langs 2>/dev/null | grep -qx vie \
+		&& command -v pdftoppm >/dev/null 2>&1 && [ -f /usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf ] \
+		&& [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] \
+		|| (apt-get update -qq && apt-get install -y -qq tesseract-ocr tesseract-ocr-vie poppler-utils \
+			fonts-dejavu-core >/dev/null)
+
+store: install ocr
 	@if [ ! -f "$(STORE)/READY" ]; then $(BIN)/dtikg ingest --store "$(STORE)"; fi
 
 run: store
 	$(BIN)/dtikg serve --host $(HOST) --port $(PORT) --store "$(STORE)"
 
-test: install browser
+test: install browser ocr
 	$(BIN)/python -m pytest -q -p no:cacheprovider tests
 
 # Benchmarks (not part of `make test`): outputs under /tmp/dtikg-bench, report in docs/benchmarks.md.

@@ -70,6 +70,111 @@ def shared_dev_docs() -> Path:
     return path
 
 
+# Two plans as provinces publish them, built here so that nothing outside the repository is
+# needed: a PDF (fpdf2, a font with Vietnamese glyphs) whose indicator table is on page 3, and
+# a Word document whose indicators are a ruled table. Both name Sở Y tế as lead.
+DEJAVU_SANS = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+DAK_LAK_PDF = "ke_hoach_dak_lak_2024.pdf"
+QUANG_TRI_DOCX = "ke_hoach_quang_tri_2024.docx"
+DAK_LAK_PAGES = (
+    ("UỶ BAN NHÂN DÂN TỈNH ĐẮK LẮK", "Số: 86/KH-UBND", "Đắk Lắk, ngày 12 tháng 3 năm 2024", "KẾ HOẠCH",
+     "Nâng cao Chỉ số chuyển đổi số (DTI) tỉnh Đắk Lắk năm 2024",
+     "Căn cứ Quyết định số 922/QĐ-BTTTT ngày 20/5/2022 của Bộ Thông tin và Truyền thông;"),
+    ("I. MỤC ĐÍCH, YÊU CẦU", "Cải thiện thứ hạng Chỉ số chuyển đổi số của tỉnh Đắk Lắk năm 2024.",
+     "II. TỔ CHỨC THỰC HIỆN", "Các sở, ban, ngành triển khai các chỉ tiêu tại Phụ lục kèm theo."),
+    ("PHỤ LỤC: CÁC CHỈ TIÊU NĂM 2024",),
+)
+DAK_LAK_ROWS = (
+    ("TT", "Chỉ tiêu", "Đơn vị chủ trì", "Đơn vị phối hợp", "Thời hạn"),
+    ("1", "Tỷ lệ bệnh viện tuyến tỉnh triển khai bệnh án điện tử đạt 100%", "Sở Y tế",
+     "Sở Thông tin và Truyền thông", "Quý IV/2024"),
+    ("2", "Tỷ lệ hồ sơ thủ tục hành chính được số hóa đạt 80%", "Văn phòng UBND tỉnh", "Các sở, ban, ngành",
+     "Tháng 12/2024"),
+)
+QUANG_TRI_PARAGRAPHS = (
+    "ỦY BAN NHÂN DÂN TỈNH QUẢNG TRỊ", "Số: 45/KH-UBND", "Quảng Trị, ngày 5 tháng 4 năm 2024", "KẾ HOẠCH",
+    "Chuyển đổi số tỉnh Quảng Trị năm 2024",
+    "Căn cứ Quyết định số 922/QĐ-BTTTT ngày 20/5/2022 của Bộ Thông tin và Truyền thông;", "PHỤ LỤC CÁC CHỈ TIÊU",
+)
+QUANG_TRI_ROWS = (
+    ("STT", "Nội dung chỉ tiêu", "Đơn vị chủ trì", "Đơn vị phối hợp", "Thời gian hoàn thành"),
+    ("1", "Tỷ lệ trạm y tế xã có hồ sơ sức khỏe điện tử đạt 90%", "Sở Y tế", "UBND các huyện, thị xã, thành phố",
+     "Tháng 10/2024"),
+    ("2", "Tỷ lệ doanh nghiệp nhỏ và vừa sử dụng nền tảng số đạt 50%", "Sở Công Thương", "Sở Kế hoạch và Đầu tư",
+     "Quý IV/2024"),
+)
+
+
+def _dak_lak_pdf() -> bytes:
+    import fpdf
+    if not DEJAVU_SANS.is_file():  # `make test` installs it (fonts-dejavu-core)
+        pytest.fail(f"{DEJAVU_SANS} is missing; run `make browser` (Debian fonts-dejavu-core).")
+    pdf = fpdf.FPDF(format="A4")
+    pdf.add_font("DejaVu", fname=str(DEJAVU_SANS))
+    pdf.add_font("DejaVu", style="B", fname=str(DEJAVU_SANS.with_name("DejaVuSans-Bold.ttf")))
+    pdf.set_font("DejaVu", size=11)
+    for lines in DAK_LAK_PAGES:
+        pdf.add_page()
+        for line in lines:
+            pdf.multi_cell(0, 7, line, new_x="LMARGIN", new_y="NEXT")
+    with pdf.table(col_widths=(10, 70, 35, 40, 25), line_height=6) as table:
+        for cells in DAK_LAK_ROWS:
+            row = table.row()
+            for text in cells:
+                row.cell(text)
+    return bytes(pdf.output())
+
+
+def _quang_tri_docx() -> bytes:
+    import io
+
+    import docx
+    document = docx.Document()
+    for text in QUANG_TRI_PARAGRAPHS:
+        document.add_paragraph(text)
+    table = document.add_table(rows=len(QUANG_TRI_ROWS), cols=len(QUANG_TRI_ROWS[0]))
+    table.style = "Table Grid"
+    for r, cells in enumerate(QUANG_TRI_ROWS):
+        for c, text in enumerate(cells):
+            table.cell(r, c).text = text
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+@pytest.fixture(scope="session")
+def office_plans(tmp_path_factory) -> dict[str, Path]:
+    """{file name: path} of a published-style PDF plan (Đắk Lắk, 86/KH-UBND, indicators on page 3)
+    and a Word plan (Quảng Trị, 45/KH-UBND)."""
+    folder = tmp_path_factory.mktemp("office-plans")
+    (folder / DAK_LAK_PDF).write_bytes(_dak_lak_pdf())
+    (folder / QUANG_TRI_DOCX).write_bytes(_quang_tri_docx())
+    return {DAK_LAK_PDF: folder / DAK_LAK_PDF, QUANG_TRI_DOCX: folder / QUANG_TRI_DOCX}
+
+
+@pytest.fixture(scope="session")
+def office_kg(tmp_path_factory, seed_files, office_plans, store_dir, engine):
+    """A real embedded store holding the five seed plans and the two office plans; the session
+    store's retrieval index is copied so that only the office plans' items are embedded."""
+    import shutil
+
+    from kg.service import KnowledgeGraph
+    folder = tmp_path_factory.mktemp("office-store")
+    graph = KnowledgeGraph(folder)
+    outcomes = graph.ingest([*seed_files, *office_plans.values()])
+    assert all(o.ok for o in outcomes), [o.message for o in outcomes if not o.ok]
+    shutil.copytree(store_dir / "index", folder / "index", dirs_exist_ok=True)
+    yield graph
+    graph.close()
+
+
+@pytest.fixture(scope="session")
+def office_engine(office_kg, embedder):
+    """The question-answering engine over the seed and office plans."""
+    from qa.engine import QAEngine
+    return QAEngine(office_kg, embedder=embedder)
+
+
 @pytest.fixture(scope="session")
 def shared_qa() -> Path:
     """../shared/qa (the contract, dev questions and scorer), when present."""
@@ -217,12 +322,15 @@ def chromium():
 @pytest.fixture(scope="session")
 def upload_in_browser():
     """`upload(page, path) -> status text`: a plan uploaded through the Văn bản tab of an open page."""
+    from ui.app import UPLOAD_LABEL
+
     def upload(page, path) -> str:
         page.get_by_role("tab", name="Văn bản").click()
         with page.expect_file_chooser() as chooser:
-            page.get_by_role("button", name="Tải lên kế hoạch (.txt, .md) để nạp").click()
+            page.get_by_role("button", name=UPLOAD_LABEL).click()
         chooser.value.set_files(str(path))
-        page.wait_for_function("() => document.querySelector('#trang-thai-nap').innerText.includes('Đã nạp')",
+        page.wait_for_function("name => { const t = document.querySelector('#trang-thai-nap').innerText; "
+                               "return t.includes('Đã nạp') && t.includes(name); }", arg=Path(path).name,
                                timeout=60000)
         return page.locator("#trang-thai-nap").inner_text()
     return upload

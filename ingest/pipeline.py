@@ -16,7 +16,7 @@ from .plan import plan_self_references, read_plan
 from .assignments import AssignmentProseReader
 from .prose import AgencySectionReader, TargetStatementReader, TaskBlockReader
 from .records import DocumentExtraction, Item, ItemKind, LegalReference, SourceFile
-from .converters import SUPPORTED_SUFFIXES, converter_for
+from .converters import SUPPORTED_SUFFIXES, convert
 from .document import Document
 from .paragraphs import build_paragraphs
 from .tables import CellTableReader, TableReader
@@ -59,10 +59,7 @@ class DocumentReader:
 
     def convert(self, name: str, data: bytes, on_page=None) -> Document:
         """Bytes → the document model, by the converter for what the bytes are."""
-        converter = converter_for(data)
-        if on_page is not None and getattr(converter, "paged", False):
-            return converter.convert(name, data, on_page=on_page)
-        return converter.convert(name, data)
+        return convert(name, data, on_page)
 
     def read_document(self, model: Document, data: bytes) -> DocumentExtraction:
         """The document model → records: tables, then prose, then target statements."""

@@ -11,7 +11,7 @@ file or province name or a position.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from .agencies import looks_like_agency, split_value_and_agency
@@ -306,6 +306,24 @@ def _is_subheader(cells: list[str]) -> bool:
         all(column_role(c) for c in filled) and len(filled) >= 2
 
 
+def continued(tables: tuple[Table, ...]) -> list[Table]:
+    """Tables continued on the next page (PDF and scans give one a page) joined into one: a table
+    whose first row repeats the header of the table before it goes on with that table."""
+    out: list[Table] = []
+    for table in tables:
+        if out and table.rows and out[-1].rows and _row_key(table.rows[0]) == _row_key(out[-1].rows[0]):
+            previous = out[-1]
+            rows = (*previous.rows, *(replace(r, header=True) if i == 0 else r for i, r in enumerate(table.rows)))
+            out[-1] = Table(rows, previous.first_line, table.last_line, previous.warnings + table.warnings)
+        else:
+            out.append(table)
+    return out
+
+
+def _row_key(row: TableRow) -> list[str]:
+    return [fold(t) for t in row.texts if t.strip()]
+
+
 class TableReader:
     """Every table block of the document, whatever format it came from: the header found by
     what its cells mean (a second header row merged in), repeated headers skipped, a new
@@ -313,7 +331,7 @@ class TableReader:
 
     def read(self, ctx: ReadContext, tables: tuple[Table, ...]) -> list[Item]:
         items: list[Item] = []
-        for table in tables:
+        for table in continued(tables):
             ctx.warnings.extend(table.warnings)
             rows = list(table.rows)
             i = 0

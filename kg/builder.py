@@ -18,7 +18,8 @@ from ontology.folding import fold
 from ontology import codelists
 from .triples import TripleBuffer
 from ontology.namespaces import (
-    AGENCY_TYPE, DOCTYPE, DTI, ELI, ID, ISSUER, OA, ORG, PILLAR, PROVINCE, RDF, RDFS, ROLE, SKOS, TIME, XSD,
+    AGENCY_TYPE, DCAT, DCTERMS, DOCTYPE, DTI, ELI, ID, ISSUER, MEDIA_TYPE, OA, ORG, PDF_FRAGMENT, PILLAR, PROV,
+    PROVINCE, RDF, RDFS, ROLE, SKOS, TIME, XSD,
 )
 
 KIND_CLASS = {
@@ -26,6 +27,7 @@ KIND_CLASS = {
     ItemKind.INFO_ITEM: DTI.InfoItem, ItemKind.TEAM: DTI.InspectionTeam,
 }
 _DOCTYPE_LOCAL = {"QĐ": "QD", "NĐ": "ND", "ĐA": "DA"}
+_MEDIA_TYPE = re.compile(r"[a-z]+/[-+.a-z0-9]+")
 
 
 def slug(text: str) -> str:
@@ -116,9 +118,29 @@ class GraphBuilder:
         g.add((self.source_iri, RDF.type, DTI.SourceDocument))
         g.add((self.source_iri, DTI.fileName, Literal(doc.file)))
         g.add((self.source_iri, DTI.contentHash, Literal(doc.content_hash)))
+        if doc.source is not None:
+            self._original_file()
         if self.prov_iri:
             g.add((self.prov_iri, RDF.type, DTI.Province))
             g.add((self.prov_iri, SKOS.prefLabel, Literal(self.province, lang="vi")))
+
+    def _original_file(self) -> None:
+        """The file as published (DCAT media type and size) and its conversion to the text that
+        every line number refers to (a PROV activity that used the file, run by the converter)."""
+        g, source = self.g, self.doc.source
+        media_type = source.media_type.strip().lower()
+        if _MEDIA_TYPE.fullmatch(media_type):
+            g.add((self.source_iri, DCAT.mediaType, MEDIA_TYPE[media_type]))
+        g.add((self.source_iri, DCAT.byteSize, Literal(source.byte_size, datatype=XSD.integer)))
+        if source.converter:
+            conversion = URIRef(f"{self.source_iri}/conversion")
+            converter = ID[f"software/{slug(source.converter)}"]
+            g.add((conversion, RDF.type, PROV.Activity))
+            g.add((conversion, RDFS.label, Literal(f"Chuyển tệp thành văn bản ({source.converter})", lang="vi")))
+            g.add((conversion, PROV.used, self.source_iri))
+            g.add((conversion, PROV.wasAssociatedWith, converter))
+            g.add((converter, RDF.type, PROV.SoftwareAgent))
+            g.add((converter, RDFS.label, Literal(source.converter)))
 
     def _plan(self) -> None:
         g, plan = self.g, self.doc.plan
@@ -155,7 +177,28 @@ class GraphBuilder:
             g.add((s, OA.hasSelector, quote))
             g.add((quote, RDF.type, OA.TextQuoteSelector))
             g.add((quote, OA.exact, Literal(span.text)))
+            page, confidence = self._line_facts(span)
+            if page is not None:
+                selector = URIRef(f"{s}/page")
+                g.add((s, OA.hasSelector, selector))
+                g.add((selector, RDF.type, OA.FragmentSelector))
+                g.add((selector, DCTERMS.conformsTo, PDF_FRAGMENT))
+                g.add((selector, RDF.value, Literal(f"page={page}")))
+            if confidence is not None:
+                g.add((s, DTI.ocrConfidence, Literal(f"{confidence:.3f}", datatype=XSD.decimal)))
         return s
+
+    def _line_facts(self, span: SourceSpan) -> tuple[int | None, float | None]:
+        """Page and OCR confidence of a span's line: the span's own, else the converted text's
+        (spans made before the document model was at hand carry neither)."""
+        page, confidence = span.page, span.ocr_confidence
+        source, n = self.doc.source, span.line
+        if source is not None and page is None and source.pages and 1 <= n <= len(source.pages):
+            page = source.pages[n - 1]
+        if source is not None and confidence is None and source.ocr_confidence and \
+                1 <= n <= len(source.ocr_confidence):
+            confidence = source.ocr_confidence[n - 1]
+        return (int(page) if page else None), (float(confidence) if confidence is not None else None)
 
     def _legal(self, ref: LegalReference, cited_by_plan: bool = False) -> URIRef:
         g = self.g

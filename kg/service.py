@@ -1,7 +1,10 @@
 """`KnowledgeGraph`: a store plus the ingest, statistics and export built on it."""
 from __future__ import annotations
 
+import hashlib
+import json
 import os
+import secrets
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +26,9 @@ ROOT = Path(__file__).resolve().parents[1]
 DATA_DIR = ROOT / "data"
 DEFAULT_STORE = ROOT / ".dtikg" / "store"
 READY_MARK = "READY"
+DOCUMENTS_DIR = "documents"  # <store>/documents/<file>: the original bytes of every ingested file
+TEXTS_DIR = "texts"  # <store>/texts/<file>.json: its converted text, the lines every citation counts
+TEXT_FORMAT = 1
 ONTOLOGY_GRAPH = ID["graph/ontology"]
 
 
@@ -42,13 +48,17 @@ class IngestOutcome:
 
 
 class KnowledgeGraph:
-    """The graph of ingested plans. `store_dir` holds the embedded store and the retrieval
-    index; `endpoint` (a SPARQL query URL) replaces the embedded store by a remote one."""
+    """The graph of ingested plans. `store_dir` holds the embedded store, the retrieval index,
+    and every ingested file's original bytes (`documents/`) and converted text (`texts/`);
+    `endpoint` (a SPARQL query URL) replaces the embedded store by a remote one."""
 
     def __init__(self, store_dir: str | Path | None = None, endpoint: str | None = None,
                  read_only: bool = False, memory: bool = False):
         self.dir = Path(store_dir) if store_dir else default_store_dir()
         self.endpoint = endpoint or os.environ.get("DTIKG_ENDPOINT")
+        # Original files and converted texts are kept beside an embedded store only: an endpoint
+        # (or an in-memory store opened without a folder) has no folder of its own.
+        self.files_dir: Path | None = None if self.endpoint or (memory and not store_dir) else self.dir
         self.store: GraphStore
         if memory:
             self.store = MemoryStore()
@@ -118,6 +128,17 @@ class KnowledgeGraph:
             raise IngestError("I006", f"Không tìm thấy tệp {path}.")
         return self.reader.read_path(path)
 
+    def _read_with_bytes(self, path: Path) -> tuple[DocumentExtraction, bytes | None]:
+        """The extraction of a file and the very bytes it was read from (None if they changed)."""
+        doc = self.read(path)
+        try:
+            data = path.read_bytes()
+        except OSError:
+            return doc, None
+        if hashlib.sha256(data).hexdigest() != doc.content_hash:  # edited while being read: read again
+            doc = self.reader.read(path.name, data)
+        return doc, data
+
     def ingest(self, paths: list[str | Path], progress: bool = False) -> list[IngestOutcome]:
         """Read each file and replace its named graph. A file that cannot be read is
         reported and changes nothing; the others are written."""
@@ -129,8 +150,8 @@ class KnowledgeGraph:
             bar = tqdm(total=len(files), desc="Đang nạp văn bản", unit="tệp", file=sys.stderr)
         for path in files:
             try:
-                doc = self.read(path)
-                outcomes.append(self.ingest_extraction(doc))
+                doc, data = self._read_with_bytes(path)
+                outcomes.append(self.ingest_extraction(doc, data))
             except DtikgError as exc:
                 outcomes.append(IngestOutcome(path.name, False, exc.message))
             finally:
@@ -143,11 +164,19 @@ class KnowledgeGraph:
             (self.dir / READY_MARK).write_text("ok\n", encoding="utf-8")
         return outcomes
 
-    def ingest_extraction(self, doc: DocumentExtraction) -> IngestOutcome:
+    def ingest_extraction(self, doc: DocumentExtraction, data: bytes | None = None) -> IngestOutcome:
+        """Write a document's graph, and beside an embedded store its converted text and (given
+        `data`, the bytes it was read from) its original file. If the graph cannot be written,
+        the kept files are put back as they were."""
         graph = self.builder.build(doc)
         iri = str(graph_iri(doc.file))
         previous = self.document_hash(doc.file)
-        self.store.replace_graph(iri, graph)
+        kept = self._keep_files(doc, data)
+        try:
+            self.store.replace_graph(iri, graph)
+        except BaseException:
+            self._restore_files(kept)
+            raise
         counts = {k.value: doc.count(k) for k in ItemKind}
         return IngestOutcome(doc.file, True, "đã nạp", counts, doc.warnings, changed=previous != doc.content_hash)
 
@@ -157,10 +186,83 @@ class KnowledgeGraph:
 
     def ingest_bytes(self, name: str, data: bytes) -> IngestOutcome:
         """Ingest an uploaded document."""
-        return self.ingest_extraction(self.read_bytes(name, data))
+        return self.ingest_extraction(self.read_bytes(name, data), data)
 
     def remove(self, file: str) -> None:
+        """Drop a document's graph, its converted text and its original file."""
         self.store.drop_graph(str(graph_iri(file)))
+        for path in (self.original_path(file), self.text_path(file)):
+            if path is not None:
+                path.unlink(missing_ok=True)
+
+    # ------------------------------------------------------------------ kept files
+    @staticmethod
+    def _plain_name(file: str) -> bool:
+        return isinstance(file, str) and bool(file) and file == os.path.basename(file) and \
+            file not in (".", "..") and "\x00" not in file
+
+    def original_path(self, file: str) -> Path | None:
+        """Where the original bytes of `file` are kept (whether or not they are there yet)."""
+        if self.files_dir is None or not self._plain_name(file):
+            return None
+        return self.files_dir / DOCUMENTS_DIR / file
+
+    def text_path(self, file: str) -> Path | None:
+        """Where the converted text of `file` is kept (whether or not it is there yet)."""
+        if self.files_dir is None or not self._plain_name(file):
+            return None
+        return self.files_dir / TEXTS_DIR / f"{file}.json"
+
+    def converted_text(self, file: str) -> dict | None:
+        """The kept converted text of `file`: lines, pages and OCR confidence per line, media type
+        and converter; None when it was not kept (endpoint store, older store) or is unreadable."""
+        path = self.text_path(file)
+        try:
+            data = json.loads(path.read_text(encoding="utf-8")) if path else None
+        except (OSError, ValueError):
+            return None
+        if not isinstance(data, dict) or not isinstance(data.get("lines"), list):
+            return None
+        return data
+
+    def _keep_files(self, doc: DocumentExtraction, data: bytes | None) -> dict[Path, bytes | None]:
+        """Write the converted text and the original bytes atomically; returns what each path held
+        before. Without `data`, a kept original that is not the ingested version is removed."""
+        text_path, original = self.text_path(doc.file), self.original_path(doc.file)
+        if text_path is None or original is None or getattr(self.store, "read_only", False):
+            return {}
+        before = {p: (p.read_bytes() if p.is_file() else None) for p in (text_path, original)}
+        try:
+            if doc.source is not None:
+                source = doc.source
+                text = {"format": TEXT_FORMAT, "file": doc.file, "media_type": source.media_type,
+                        "converter": source.converter, "byte_size": source.byte_size, "sha256": source.sha256,
+                        "lines": list(source.lines),
+                        "pages": list(source.pages) if source.pages is not None else None,
+                        "ocr_confidence": list(source.ocr_confidence) if source.ocr_confidence is not None else None}
+                _write_atomic(text_path, json.dumps(text, ensure_ascii=False).encode("utf-8"))
+            else:
+                text_path.unlink(missing_ok=True)
+            if data is not None and hashlib.sha256(data).hexdigest() == doc.content_hash:
+                _write_atomic(original, data)
+            elif before[original] is not None and hashlib.sha256(before[original]).hexdigest() != doc.content_hash:
+                original.unlink()
+        except OSError as exc:
+            self._restore_files(before)
+            reason = exc.strerror or str(exc)
+            raise StoreError("K009", f"Không ghi được bản lưu của tệp {doc.file} vào kho: {reason}.") from exc
+        return before
+
+    @staticmethod
+    def _restore_files(before: dict[Path, bytes | None]) -> None:
+        for path, content in before.items():
+            try:
+                if content is None:
+                    path.unlink(missing_ok=True)
+                else:
+                    _write_atomic(path, content)
+            except OSError:
+                pass
 
     def document_hash(self, file: str) -> str | None:
         rows = self.store.select(query("document_hash"), {"file": Literal(file)})
@@ -206,3 +308,14 @@ class KnowledgeGraph:
 
     def close(self) -> None:
         self.store.close()
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    """Write a file so that readers see the old content or the new one, never a part."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+    try:
+        tmp.write_bytes(data)
+        tmp.replace(path)
+    finally:
+        tmp.unlink(missing_ok=True)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from rdflib import DCTERMS, ORG, OWL, PROV, RDF, RDFS, SKOS, TIME, XSD, Namespace, URIRef
+from rdflib import DCAT, DCTERMS, ORG, OWL, PROV, RDF, RDFS, SKOS, TIME, XSD, Namespace, URIRef
 from rdflib.namespace import DefinedNamespace
 
 ONTOLOGY_DIR = Path(__file__).resolve().parent
@@ -20,6 +20,10 @@ OA = Namespace("http://www.w3.org/ns/oa#")
 BASE = "https://dtikg.vn/"
 ID = Namespace(BASE + "id/")
 CODE = Namespace(BASE + "code/")
+# IANA media types as IRIs (the DCAT-AP convention for dcat:mediaType).
+MEDIA_TYPE = Namespace("http://www.iana.org/assignments/media-types/")
+# What an oa:FragmentSelector "page=N" conforms to: PDF fragment identifiers (Web Annotation §4.2.1).
+PDF_FRAGMENT = URIRef("http://tools.ietf.org/rfc/rfc3778")
 
 
 class DTI(DefinedNamespace):
@@ -101,6 +105,7 @@ class DTI(DefinedNamespace):
     line: URIRef
     fileName: URIRef
     contentHash: URIRef
+    ocrConfidence: URIRef
     # concepts
     memberCount: URIRef
 
@@ -114,7 +119,7 @@ AGENCY_TYPE = Namespace(CODE + "agency-type/")
 PROVINCE = Namespace(CODE + "province/")
 
 __all__ = [
-    "AGENCY_TYPE", "BASE", "CODE", "CODELISTS_FILE", "DCTERMS", "DOCTYPE", "DTI", "ELI", "ID",
-    "ISSUER", "OA", "ONTOLOGY_FILE", "ORG", "OWL", "PILLAR", "PROV", "PROVINCE", "RDF", "RDFS",
-    "ROLE", "SHAPES_FILE", "SKOS", "TIME", "XSD",
+    "AGENCY_TYPE", "BASE", "CODE", "CODELISTS_FILE", "DCAT", "DCTERMS", "DOCTYPE", "DTI", "ELI", "ID",
+    "ISSUER", "MEDIA_TYPE", "OA", "ONTOLOGY_FILE", "ORG", "OWL", "PDF_FRAGMENT", "PILLAR", "PROV", "PROVINCE",
+    "RDF", "RDFS", "ROLE", "SHAPES_FILE", "SKOS", "TIME", "XSD",
 ]

@@ -31,6 +31,7 @@ def _words(text: str) -> str:
 
 
 _TITLE_WORDS = 10  # a plan without a number is named by at most this many words of its title
+_LINKING_WORDS = frozenset({"va", "cac", "cua", "ve", "cho", "trong", "voi", "nhung", "duoc", "de", "tai", "theo"})
 
 
 def write_citation(plan: str, line: int, page: int | None = None, ocr_confidence: float | None = None) -> str:
@@ -77,7 +78,10 @@ def _short_title(label: str | None, province: str | None) -> str | None:
     if not body or fold(" ".join(body)) == "chuyen doi so":
         return None
     cut = len(body) > _TITLE_WORDS
-    text = " ".join(body[:_TITLE_WORDS]).rstrip(",;:-–")
+    body = body[:_TITLE_WORDS]
+    while cut and len(body) > 1 and fold(body[-1]) in _LINKING_WORDS:  # "… nhiệm vụ và các…" reads cut off
+        body.pop()
+    text = " ".join(body).rstrip(",;:-–")
     if text.isupper():
         text = text.lower()
     elif text[1:2].islower():
@@ -150,6 +154,8 @@ class Answerer:
                 if doc.province:
                     parts.append(f"của tỉnh {doc.province}")
                 return " ".join(parts)
+            if doc.province:  # a plan is named by its province, not by the file it came in
+                return doc.label if fold(doc.province) in fold(doc.label) else f"{doc.label} (tỉnh {doc.province})"
             return f"{doc.label} ({doc.plan_file})" if doc.plan_file else doc.label
         label = doc.label
         if doc.scope == "local" and doc.province and fold(doc.province) not in fold(label):
@@ -166,13 +172,16 @@ class Answerer:
         return AnswerItem(kind="document", label=self._doc_label(doc),
                           province=doc.province if doc.scope == "local" or doc.is_plan else None, source=source)
 
-    def _citation(self, file: str, line: int) -> str:
-        """The citation of one line of a file (`write_citation` of the plan the file holds)."""
-        page, confidence = self.catalog.line_facts(file, line)
+    def _plan_reference(self, file: str) -> str:
         plan = self._plan_references.get(file)
         if plan is None:
             plan = self._plan_references[file] = plan_reference(self.catalog.plan_of_file(file), file)
-        return write_citation(plan, line, page, confidence)
+        return plan
+
+    def _citation(self, file: str, line: int) -> str:
+        """The citation of one line of a file (`write_citation` of the plan the file holds)."""
+        page, confidence = self.catalog.line_facts(file, line)
+        return write_citation(self._plan_reference(file), line, page, confidence)
 
     def _source(self, file: str, line: int, quote: str) -> Source:
         return Source(file, line, quote, self.catalog.line_facts(file, line)[0], self._citation(file, line))
@@ -197,9 +206,11 @@ class Answerer:
     def _empty(pq: ParsedQuestion, text: str, count: int | None = None) -> Answer:
         return Answer(question=pq.question, answer=text, count=count, items=(), intent=pq.intent)
 
-    def _kind_ok(self, item: CatalogItem, kinds: tuple[str, ...]) -> bool:
+    def _kind_ok(self, item: CatalogItem, kinds: tuple[str, ...], counting: bool = False) -> bool:
+        """Whether an item is of the kinds asked for. A list of nhiệm vụ also shows the
+        implementation section's duties (marked as such); a count of nhiệm vụ does not."""
         if kinds:
-            return item.kind in kinds
+            return item.kind in kinds or (item.kind == "duty" and "task" in kinds and not counting)
         return item.kind != "info_item"
 
     # ------------------------------------------------------------------ dispatch
@@ -238,7 +249,7 @@ class Answerer:
         direct: "OrderedDict[str, set[str]]" = OrderedDict()
         for item_iri, role in (pair for agent in agents for pair in self._items_of_agent(agent)):
             item = self.catalog.items.get(item_iri)
-            if item is None or not self._kind_ok(item, pq.kinds):
+            if item is None or not self._kind_ok(item, pq.kinds, pq.wants_count):
                 continue
             if roles and role not in roles:
                 continue
@@ -256,7 +267,7 @@ class Answerer:
         for group in groups.values():
             for item_iri, role in self._items_of_agent(group.iri):
                 item = self.catalog.items.get(item_iri)
-                if item is None or item_iri in direct or not self._kind_ok(item, pq.kinds):
+                if item is None or item_iri in direct or not self._kind_ok(item, pq.kinds, pq.wants_count):
                     continue
                 if roles and role not in roles:
                     continue
@@ -393,7 +404,7 @@ class Answerer:
         for doc in docs:
             for r in self.store.select(query("items_grounded_in"), {"doc": URIRef(doc.iri)}):
                 item = self.catalog.items.get(str(r["item"]))
-                if item and self._kind_ok(item, pq.kinds):
+                if item and self._kind_ok(item, pq.kinds, pq.wants_count):
                     found[item.iri] = item
         names = "; ".join(self._doc_label(d) for d in docs)
         if not found:
@@ -438,9 +449,7 @@ class Answerer:
                      else "văn bản trung ương")
             body = f" ({doc.issuing_body})" if doc.issuing_body else ""
             when = f", ban hành ngày {vn_date(doc.date)}" if doc.date else ", văn bản không ghi ngày ban hành"
-            cited = sorted({self._citation(c["file"], c["line"]).rpartition(", dòng ")[0].rpartition(", trang ")[0]
-                            or self._citation(c["file"], c["line"]).rpartition(", dòng ")[0]
-                            for c in doc.citations})
+            cited = sorted({self._plan_reference(c["file"]) for c in doc.citations})
             via = f"; được dẫn trong {', '.join(cited)}" if cited else ""
             lines.append(f"{self._doc_label(doc)}: {owner}{body}{when}{via}.")
             items.append(self._doc_item(doc))
@@ -530,7 +539,7 @@ class Answerer:
         items = []
         for iri in found:
             item = self.catalog.items.get(iri)
-            if item is None or not self._kind_ok(item, pq.kinds):
+            if item is None or not self._kind_ok(item, pq.kinds, pq.wants_count):
                 continue
             if pq.province and item.province != pq.province:
                 continue

@@ -93,9 +93,10 @@ class CatalogDocument:
     is_plan: bool
     plan_file: str | None
     citations: list[dict] = field(default_factory=list)
+    type_code: str | None = None  # the document type's notation: "KH", "QĐ", "NĐ"…
 
 
-CACHE_VERSION = "2"  # bump when the catalog's shape or reading changes: cached copies are rebuilt
+CACHE_VERSION = "3"  # bump when the catalog's shape or reading changes: cached copies are rebuilt
 
 
 class Catalog:
@@ -120,6 +121,8 @@ class Catalog:
         self.agents: dict[str, CatalogAgent] = {}
         self.documents: dict[str, CatalogDocument] = {}
         self.plan_province: dict[str, str | None] = {}
+        self.plan_by_file: dict[str, CatalogDocument] = {}
+        self.lines: dict[tuple[str, int], tuple[int | None, float | None]] = {}  # (file, line) → (page, OCR)
         self._by_agent: dict[str, list[CatalogAssignment]] | None = None
         self._load()
 
@@ -129,6 +132,7 @@ class Catalog:
         in one query would multiply rows."""
         st = self.store
         labels = {str(r["s"]): str(r["label"]) for r in st.select(query("catalog_labels"))}
+        notations = {str(c.iri): c.notation for c in codelists.document_types()}
         for r in st.select(query("catalog_items")):
             iri = str(r["item"])
             if iri in self.items:
@@ -195,7 +199,10 @@ class Catalog:
                 issuer=one(DTI.issuerCode), issuing_body=longest(DTI.issuingBody), scope=one(DTI.scope),
                 province=labels.get(province) if province else None,
                 is_plan=str(DTI.Plan) in props.get(str(RDF.type), []),
-                plan_file=labels.get(source) if source else None)
+                plan_file=labels.get(source) if source else None,
+                type_code=notations.get(doc_type) if doc_type else None)
+            if self.documents[iri].is_plan and self.documents[iri].plan_file:
+                self.plan_by_file.setdefault(self.documents[iri].plan_file, self.documents[iri])
         for r in st.select(query("catalog_citations")):
             doc = self.documents.get(str(r["doc"]))
             if doc is not None:
@@ -209,6 +216,14 @@ class Catalog:
             item = self.items.get(str(r["item"]))
             if item is not None:
                 item.baselines.append({"raw": str(r["raw"]), "year": _s(r["year"])})
+        for r in st.select(query("catalog_line_facts")):
+            key = (str(r["file"]), int(r["line"]))
+            page, confidence = self.lines.get(key, (None, None))
+            if r["page"] is not None and str(r["page"]).startswith("page="):
+                page = int(str(r["page"])[5:])
+            if r["confidence"] is not None:
+                confidence = float(r["confidence"])
+            self.lines[key] = (page, confidence)
         for doc in self.documents.values():
             doc.citations.sort(key=lambda c: (c["file"], c["line"]))
         for item in self.items.values():
@@ -234,10 +249,12 @@ class Catalog:
         return sorted({i.province for i in self.items.values() if i.province})
 
     def plan_of_file(self, file: str) -> CatalogDocument | None:
-        for doc in self.documents.values():
-            if doc.is_plan and doc.plan_file == file:
-                return doc
-        return None
+        return self.plan_by_file.get(file)
+
+    def line_facts(self, file: str, line: int) -> tuple[int | None, float | None]:
+        """(page, OCR confidence) of a source line, each None when the format has no pages or
+        the line was not read from a scan."""
+        return self.lines.get((file, line), (None, None))
 
     def agent_labels(self) -> list[tuple[str, str]]:
         """(folded label, agent IRI) for every label and alternative label."""

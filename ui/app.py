@@ -20,17 +20,20 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from urllib.parse import quote
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # the machine is offline; send nothing
 
 from fastapi import FastAPI, Request  # noqa: E402  (route annotations are resolved from module globals)
-from fastapi.responses import HTMLResponse  # noqa: E402
+from fastapi.responses import HTMLResponse, Response  # noqa: E402
 
 from ingest.errors import DtikgError, too_large_message  # noqa: E402
 from ingest.records import ItemKind  # noqa: E402
 
 from . import tables  # noqa: E402
-from .documents import DocumentLibrary, UploadRejected, not_found_page, safe_document_name  # noqa: E402
+from .documents import (  # noqa: E402
+    UPLOAD_SUFFIXES, DocumentLibrary, UploadRejected, not_found_page, safe_document_name,
+)
 from .graphs import ALL_SCOPE, answer_figure, matrix_figure, matrix_roles, matrix_scopes  # noqa: E402
 
 log = logging.getLogger(__name__)
@@ -46,6 +49,7 @@ EXPORT_TTL_SECONDS = 15 * 60
 # its default of 10,000 sessions let a busy API grow the server by ~1.3 GB.
 STATE_SESSION_CAPACITY = 256
 LOOPBACK_NAMES = ("localhost", "ip6-localhost")
+UPLOAD_LABEL = "Tải lên kế hoạch (.txt, .md, .docx, .pdf, .doc) để nạp"
 
 EXAMPLE_QUESTIONS = (
     "Sở Y tế chủ trì những chỉ tiêu nào?",
@@ -221,11 +225,10 @@ class WebApp:
         with self.lock:
             step(0.4, "Đang ghi vào đồ thị tri thức")
             known = name in self.library.registered()
-            saved = self.library.upload_dir / name
-            previous = saved.read_bytes() if saved.is_file() else None
-            self.library.save(name, data)
+            saved = self.kg.original_path(name)
+            previous = saved.read_bytes() if saved is not None and saved.is_file() else None
             try:
-                self.kg.ingest_extraction(doc)
+                self.kg.ingest_extraction(doc, data)  # the graph, the converted text and the original file
                 step(0.6, "Đang cập nhật chỉ mục hỏi đáp")
                 self.engine.refresh()
             except Exception:
@@ -245,15 +248,12 @@ class WebApp:
         return "\n".join(lines)
 
     def _roll_back(self, name: str, known: bool, previous: bytes | None) -> None:
-        """Put the store and the saved file back as they were before a failed ingest."""
+        """Put the store and the kept files back as they were before a failed ingest."""
         try:
             if previous is not None:
-                self.library.save(name, previous)
-                self.kg.ingest_extraction(self.kg.read_bytes(name, previous))
-            else:
-                self.library.discard(self.library.upload_dir / name)
-                if not known:
-                    self.kg.remove(name)
+                self.kg.ingest_extraction(self.kg.read_bytes(name, previous), previous)
+            elif not known:
+                self.kg.remove(name)
             self.engine.refresh()
         except Exception:
             log.exception("roll-back of %s failed", name)
@@ -331,13 +331,14 @@ def build_blocks(webapp: WebApp):
                 matrix_plot = gr.Plot(webapp.matrix(ALL_SCOPE, "chủ trì"), label="Ma trận trách nhiệm",
                                       elem_id="ma-tran")
             with gr.Tab("Văn bản", id="van-ban"):
-                gr.Markdown("Các văn bản đã nạp vào đồ thị tri thức. Tải lên một kế hoạch mới (.txt hoặc .md, "
-                            f"tối đa {webapp.max_upload_bytes // 1048576} MB) để đưa vào phần hỏi đáp.")
+                gr.Markdown("Các văn bản đã nạp vào đồ thị tri thức. Tải lên một kế hoạch mới như khi được ban "
+                            "hành — văn bản (.txt, .md), Word (.docx, .doc) hoặc PDF (.pdf), tối đa "
+                            f"{webapp.max_upload_bytes // 1048576} MB — để đưa vào phần hỏi đáp.")
                 docs_table = gr.Dataframe(value=webapp.documents(), headers=[h for _, h in tables.DOCUMENT_COLUMNS],
                                           interactive=False, wrap=True, label="Văn bản đã nạp",
                                           elem_id="danh-sach-van-ban", elem_classes="dtikg-frame")
                 with gr.Row():
-                    upload_btn = gr.UploadButton("Tải lên kế hoạch (.txt, .md) để nạp", file_types=[".txt", ".md"],
+                    upload_btn = gr.UploadButton(UPLOAD_LABEL, file_types=list(UPLOAD_SUFFIXES),
                                                  file_count="single", variant="primary", elem_id="tai-len")
                     refresh_btn = gr.Button("Làm mới danh sách", elem_id="lam-moi")
                 upload_status = gr.Markdown(elem_id="trang-thai-nap")
@@ -402,6 +403,11 @@ def create_app(webapp: WebApp, auth: tuple[str, str] | None = None):
     app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
     mounted: dict = {}
 
+    def login_page(headers: dict) -> HTMLResponse:
+        return HTMLResponse("<!doctype html><html lang='vi'><meta charset='utf-8'><title>Cần đăng nhập</title>"
+                            "<p>Cần đăng nhập để xem văn bản. <a href='../'>Đăng nhập</a></p></html>",
+                            status_code=401, headers=headers)
+
     @app.get("/tai-lieu/{file}", response_class=HTMLResponse)
     def view_document(file: str, request: Request, dong: str | None = None) -> HTMLResponse:
         nonce = secrets.token_urlsafe(16)
@@ -410,15 +416,32 @@ def create_app(webapp: WebApp, auth: tuple[str, str] | None = None):
                    "X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer",
                    "Cache-Control": "no-store", "X-Frame-Options": "DENY"}
         if auth is not None and not _logged_in(mounted["gradio"], request):
-            return HTMLResponse("<!doctype html><html lang='vi'><meta charset='utf-8'><title>Cần đăng nhập</title>"
-                                "<p>Cần đăng nhập để xem văn bản. <a href='../'>Đăng nhập</a></p></html>",
-                                status_code=401, headers=headers)
+            return login_page(headers)
         line = int(dong) if dong and dong.isdigit() and len(dong) < 8 else None
         page = webapp.library.render(file, line, title=webapp.document_title(file)
                                      if file in webapp.library.registered() else None, nonce=nonce)
         if page is None:
             return HTMLResponse(not_found_page(file), status_code=404, headers=headers)
         return HTMLResponse(page, headers=headers)
+
+    @app.get("/tai-lieu/{file}/ban-goc")
+    def download_original(file: str, request: Request) -> Response:
+        """The original file of a registered document, always as a download (never rendered)."""
+        headers = {"Content-Security-Policy": "default-src 'none'; sandbox", "X-Content-Type-Options": "nosniff",
+                   "Referrer-Policy": "no-referrer", "Cache-Control": "no-store", "X-Frame-Options": "DENY"}
+        if auth is not None and not _logged_in(mounted["gradio"], request):
+            return login_page(headers)
+        found = webapp.library.original(file)
+        if found is None:
+            return HTMLResponse(not_found_page(file), status_code=404, headers=headers)
+        path, media_type = found
+        try:
+            data = path.read_bytes()
+        except OSError:
+            return HTMLResponse(not_found_page(file), status_code=404, headers=headers)
+        fallback = re.sub(r"[^A-Za-z0-9._-]", "_", file) or "tep-goc"
+        headers["Content-Disposition"] = f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(file, safe='')}"
+        return Response(data, media_type=media_type, headers=headers)
 
     from kg.service import DATA_DIR
     gr.mount_gradio_app(

@@ -46,7 +46,8 @@ def cmd_ingest(args) -> int:
         QAEngine(kg)  # rebuilds the retrieval index and indicator concepts for the new graph
     kg.close()
     if not outcomes:
-        print("Không có tệp nào để nạp (.txt, .md).", file=sys.stderr)
+        from ingest.converters import SUPPORTED_SUFFIXES
+        print(f"Không có tệp nào để nạp ({', '.join(SUPPORTED_SUFFIXES)}).", file=sys.stderr)
         return 1
     return 1 if failed == len(outcomes) else 0
 

@@ -1,25 +1,38 @@
-"""The documents the web app may show and store: upload names, saving accepted uploads,
-and the source viewer page with a cited line highlighted.
+"""The documents the web app may show and store: upload names, the source viewer page with a
+cited line highlighted, and the original files offered for download.
 
-Only files registered as ingested documents are ever read, and only from two folders:
-the bundled `data/` and `<store>/documents/` (accepted uploads).
+The viewer shows the converted text kept with the store (`KnowledgeGraph.converted_text`),
+the very lines every citation counts, whatever the format. Only documents registered as
+ingested are ever shown, and originals are read from two folders only: `<store>/documents/`
+(every ingested file, uploads included) and the bundled `data/`. Saving is the store's work
+(`KnowledgeGraph.ingest_extraction`); this module never writes a file.
 """
 from __future__ import annotations
 
 import os
 import re
-import secrets
 import threading
 import unicodedata
 from pathlib import Path
+from urllib.parse import quote
 
 from ingest.errors import DtikgError
 from ingest.text import decode_bytes
+from kg.service import DOCUMENTS_DIR
 
 from .tables import esc
 
-UPLOAD_SUFFIXES = (".txt", ".md")
+UPLOAD_SUFFIXES = (".txt", ".md", ".docx", ".pdf", ".doc")
 MAX_NAME_CHARS = 100
+LOW_OCR_CONFIDENCE = 0.8  # OCR lines read with less confidence are marked in the viewer
+TEXT_SUFFIXES = (".txt", ".md")  # formats whose converted text is the file itself
+MEDIA_LABELS = {
+    "application/pdf": "PDF",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "Word (.docx)",
+    "application/msword": "Word (.doc)",
+    "text/plain": "văn bản thuần",
+    "text/markdown": "Markdown",
+}
 _UNSAFE = re.compile(r"[^\w.\- ]", re.UNICODE)
 
 
@@ -40,7 +53,8 @@ def safe_document_name(name: str) -> str:
         raise UploadRejected("W002", f"Tên tệp không hợp lệ: {raw[:80]!r}. Chỉ dùng tên tệp, không kèm thư mục.")
     stem, suffix = os.path.splitext(raw)
     if suffix.lower() not in UPLOAD_SUFFIXES:
-        raise UploadRejected("W003", f"Định dạng tệp {raw[:80]} chưa được hỗ trợ (chỉ nhận .txt, .md).")
+        raise UploadRejected("W003", f"Định dạng tệp {raw[:80]} chưa được hỗ trợ "
+                                     f"(chỉ nhận {', '.join(UPLOAD_SUFFIXES)}).")
     stem = re.sub(r"\s+", "_", _UNSAFE.sub("_", stem))
     stem = re.sub(r"_{2,}", "_", stem).strip("._- ")[:MAX_NAME_CHARS]
     if not stem:
@@ -49,7 +63,7 @@ def safe_document_name(name: str) -> str:
 
 
 class DocumentLibrary:
-    """Where each ingested document's text lives, for the viewer and for uploads.
+    """Where each ingested document's text and original file live, for the viewer and downloads.
 
     `registered()` is the set of file names the graph knows (from `kg.stats()`); a name
     outside it, or not found in the two folders, is never read.
@@ -58,7 +72,7 @@ class DocumentLibrary:
     def __init__(self, kg, data_dir: str | Path):
         self.kg = kg
         self.data_dir = Path(data_dir).resolve()
-        self.upload_dir = (Path(kg.dir) / "documents").resolve()
+        self.upload_dir = (Path(kg.files_dir or kg.dir) / DOCUMENTS_DIR).resolve()
         self._registered: frozenset[str] | None = None
         self._lock = threading.Lock()
 
@@ -76,11 +90,13 @@ class DocumentLibrary:
     def is_bundled(self, name: str) -> bool:
         return (self.data_dir / name).is_file()
 
+    @staticmethod
+    def _plain_name(file: object) -> bool:
+        return isinstance(file, str) and bool(file) and file == os.path.basename(file) and not file.startswith(".")
+
     def path_of(self, file: str) -> Path | None:
-        """The file of a registered document, or None. Uploads take precedence over data/."""
-        if not isinstance(file, str) or not file or file != os.path.basename(file) or file.startswith("."):
-            return None
-        if file not in self.registered():
+        """The original file of a registered document, or None. The store's copy comes first."""
+        if not self._plain_name(file) or file not in self.registered():
             return None
         for folder in (self.upload_dir, self.data_dir):
             path = (folder / file).resolve()
@@ -88,48 +104,84 @@ class DocumentLibrary:
                 return path
         return None
 
-    # ------------------------------------------------------------------ uploads
-    def save(self, name: str, data: bytes) -> Path:
-        """Write an accepted upload atomically under `<store>/documents/`."""
-        self.upload_dir.mkdir(parents=True, exist_ok=True)
-        path = self.upload_dir / name
-        if path.resolve().parent != self.upload_dir:
-            raise UploadRejected("W002", f"Tên tệp không hợp lệ: {name!r}.")
-        tmp = self.upload_dir / f".{name}.{secrets.token_hex(4)}.tmp"
-        tmp.write_bytes(data)
-        tmp.replace(path)
-        return path
-
-    def discard(self, path: Path) -> None:
+    def text_of(self, file: str) -> dict | None:
+        """The converted text of a registered document (lines, pages, OCR confidence, media type,
+        converter); for a plain-text file ingested before texts were kept, the file itself."""
+        if not self._plain_name(file) or file not in self.registered():
+            return None
+        text = self.kg.converted_text(file)
+        if text is not None:
+            return text
+        path = self.path_of(file)
+        if path is None or path.suffix.lower() not in TEXT_SUFFIXES:
+            return None
         try:
-            path.unlink()
-        except OSError:
-            pass
+            lines = decode_bytes(path.read_bytes(), file).split("\n")
+        except (OSError, DtikgError):
+            return None
+        return {"lines": lines, "pages": None, "ocr_confidence": None,
+                "media_type": "text/markdown" if path.suffix.lower() == ".md" else "text/plain", "converter": None}
+
+    def original(self, file: str) -> tuple[Path, str] | None:
+        """(path, media type) of a registered document's original file, for download; or None."""
+        path = self.path_of(file)
+        if path is None:
+            return None
+        text = self.kg.converted_text(file) or {}
+        media_type = text.get("media_type") if isinstance(text.get("media_type"), str) else None
+        return path, media_type or "application/octet-stream"
 
     # ------------------------------------------------------------------ viewer
     def render(self, file: str, line: int | None = None, title: str | None = None,
                nonce: str = "") -> str | None:
-        """The viewer page: every line numbered, the cited one highlighted. None if the
-        document is not one the app may show."""
-        path = self.path_of(file)
-        if path is None:
+        """The viewer page: every line of the converted text numbered, a "Trang N" marker before
+        each page, OCR lines of low confidence marked, the cited line highlighted, and a link to
+        the original file. None if the document is not one the app may show."""
+        text = self.text_of(file)
+        if text is None:
             return None
-        try:
-            text = decode_bytes(path.read_bytes(), file)
-        except (OSError, DtikgError):
-            return None
-        lines = text.split("\n")
+        lines = [str(x) for x in text["lines"]]
+        pages = _per_line(text.get("pages"), len(lines), int)
+        confidence = _per_line(text.get("ocr_confidence"), len(lines), float)
         if line is not None and not 1 <= line <= len(lines):
             line = None
-        parts = []
+        parts, page = [], None
         for n, content in enumerate(lines, start=1):
-            current = n == line
-            attrs = ' class="line hl" aria-current="location" tabindex="-1"' if current else ' class="line"'
-            parts.append(f'<div id="L{n}"{attrs}><a class="ln" href="#L{n}" tabindex="-1" '
-                         f'aria-hidden="true">{n}</a><span class="tx">{esc(content) or "&#8203;"}</span></div>')
-        heading = esc(title or file)
-        where = (f'Dòng được trích dẫn: <a href="#L{line}">dòng {line}</a>' if line
+            if pages and pages[n - 1] is not None and pages[n - 1] != page:
+                page = pages[n - 1]
+                parts.append(f'<div class="page" id="trang-{page}" role="separator" aria-label="Trang {page}">'
+                             f'Trang {page}</div>')
+            classes, extra = ["line"], ""
+            if n == line:
+                classes.append("hl")
+                extra += ' aria-current="location" tabindex="-1"'
+            score = confidence[n - 1] if confidence else None
+            if score is not None:
+                extra += f' title="đọc bằng OCR, độ tin cậy {_percent(score)}%"'
+                if score < LOW_OCR_CONFIDENCE:
+                    classes.append("ocr-low")
+            parts.append(f'<div id="L{n}" class="{" ".join(classes)}"{extra}><a class="ln" href="#L{n}" '
+                         f'tabindex="-1" aria-hidden="true">{n}</a>'
+                         f'<span class="tx">{esc(content) or "&#8203;"}</span></div>')
+        cited_page = pages[line - 1] if line and pages else None
+        where_text = (f"trang {cited_page}, dòng {line}" if cited_page else f"dòng {line}") if line else ""
+        where = (f'Dòng được trích dẫn: <a href="#L{line}">{where_text}</a>' if line
                  else "Chưa chọn dòng trích dẫn.")
+        facts = [f"Tệp <code>{esc(file)}</code>"]
+        media = text.get("media_type")
+        if isinstance(media, str) and media:
+            facts.append(esc(MEDIA_LABELS.get(media, media)))
+        page_count = len({p for p in pages if p is not None}) if pages else 0
+        if page_count:
+            facts.append(f"{page_count} trang")
+        facts.append(f"{len(lines)} dòng")
+        if confidence and any(c is not None for c in confidence):
+            facts.append("bản quét, đọc bằng OCR")
+        if isinstance(text.get("converter"), str) and text["converter"]:
+            facts.append(f"chuyển thành văn bản bằng {esc(text['converter'])}")
+        if self.path_of(file) is not None:
+            facts.append(f'<a class="tai-goc" href="{esc(quote(file, safe=""))}/ban-goc" download>Tải tệp gốc</a>')
+        heading = esc(title or file)
         script = ""
         if line:
             script = (f'<script nonce="{nonce}">(function(){{var e=document.getElementById("L{line}");'
@@ -137,7 +189,7 @@ class DocumentLibrary:
         return f"""<!doctype html>
 <html lang="vi"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{esc(file)}{f" — dòng {line}" if line else ""}</title>
+<title>{esc(file)}{f" — {where_text}" if line else ""}</title>
 <style>
 body{{font-family:system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans",sans-serif;margin:0;color:#1f2933;background:#fff}}
 header{{position:sticky;top:0;background:#f4f6f8;border-bottom:1px solid #d0d7de;padding:.6rem 1rem;z-index:1}}
@@ -146,12 +198,33 @@ main{{padding:.5rem 0 40vh;font-size:.95rem;line-height:1.45}}
 .line{{display:flex;gap:.8rem;padding:0 1rem;white-space:pre-wrap;tab-size:6;scroll-margin-top:40vh}}
 .ln{{flex:0 0 3.5rem;text-align:right;color:#8a94a0;text-decoration:none;user-select:none;font-variant-numeric:tabular-nums}}
 .tx{{flex:1;word-break:break-word}}
+.page{{margin:.8rem 1rem .3rem;padding:.15rem .5rem;border-top:2px solid #8a94a0;color:#4a5561;
+  font-size:.85rem;font-weight:600}}
+.ocr-low .tx{{text-decoration:underline dotted #b42318;text-underline-offset:3px}}
+.ocr-low .ln::after{{content:" ?";color:#b42318}}
 .hl,.line:target{{background:#fff3b0;outline:2px solid #e0a800}}
 .hl .ln{{color:#7a5600;font-weight:700}}
 </style></head>
-<body><header><h1>{heading}</h1><p>Tệp <code>{esc(file)}</code> · {len(lines)} dòng · {where}</p></header>
+<body><header><h1>{heading}</h1><p>{" · ".join(facts)} · {where}</p></header>
 <main aria-label="Nội dung văn bản">{"".join(parts)}</main>
 {script}</body></html>"""
+
+
+def _per_line(values, count: int, kind) -> list | None:
+    """A per-line list of the kept text (pages, OCR confidence) when it fits the lines, else None."""
+    if not isinstance(values, list) or len(values) != count:
+        return None
+    out = []
+    for value in values:
+        try:
+            out.append(None if value is None else kind(value))
+        except (TypeError, ValueError):
+            out.append(None)
+    return out
+
+
+def _percent(confidence: float) -> int:
+    return round(confidence * 100 if confidence <= 1 else confidence)
 
 
 def not_found_page(file: str) -> str:

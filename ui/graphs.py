@@ -114,7 +114,8 @@ def answer_graph(answer: dict | None, max_items: int = MAX_GRAPH_ITEMS) -> Answe
             if value:
                 details.append(f"{name}: {value}")
         if file:
-            details.append(f"Nguồn: {file}, dòng {source.get('line')}")
+            cited = source.get("citation")
+            details.append(f"Nguồn: {cited} (tệp {file})" if cited else f"Nguồn: {file}, dòng {source.get('line')}")
         g.node(ikey, "item", html.escape(number, quote=False) or _short(label, 12),
                "<br>".join(_plain(d) for d in details))
         if dkey:

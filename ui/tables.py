@@ -37,6 +37,8 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("document", "Văn bản nguồn"),
     ("line", "Dòng"),
     ("quote", "Trích dẫn nguyên văn"),
+    ("page", "Trang"),
+    ("citation", "Dẫn nguồn"),
 )
 
 DOCUMENT_COLUMNS: tuple[tuple[str, str], ...] = (
@@ -122,6 +124,8 @@ def answer_rows(answer: dict | None) -> list[dict]:
             "document": _text(source.get("document")),
             "line": _line(source.get("line")),
             "quote": _text(source.get("text")),
+            "page": _line(source.get("page")),
+            "citation": _text(source.get("citation")),
         })
     return rows
 
@@ -190,9 +194,10 @@ def rows_html(rows: list[dict]) -> str:
         agencies = "<br>".join(esc(a) for a in r["agencies"]) or "—"
         grounds = "<br>".join(esc(g) for g in r["grounds"]) or "—"
         if r["document"]:
-            where = f"{r['document']}, dòng {r['line']}" if r["line"] else r["document"]
+            where = r["citation"] or (f"{r['document']}, dòng {r['line']}" if r["line"] else r["document"])
+            hint = f"Tệp {r['document']}: {r['quote']}"
             source = (f"<a class='dtikg-source' href='{esc(document_link(r['document'], r['line']))}' "
-                      f"target='_blank' rel='noopener' title='{esc(r['quote'])}'>{esc(where)}</a>")
+                      f"target='_blank' rel='noopener' title='{esc(hint)}'>{esc(where)}</a>")
         else:
             source = "—"
         body.append(
@@ -211,21 +216,38 @@ def rows_html(rows: list[dict]) -> str:
             f"<thead>{head}</thead><tbody>{''.join(body)}</tbody></table></div>")
 
 
-_CITATION = re.compile(r"\[([^\[\]\n,]+?\.(?:txt|md)), dòng (\d+)\]")
+def _cited_places(answer: dict) -> dict[str, tuple[str, int | None]]:
+    """Escaped citation text → (file, line), from the answer items' sources: the prose cites a
+    plan by its number, the items say which file and line that is."""
+    places: dict[str, tuple[str, int | None]] = {}
+    items = answer.get("items")
+    for item in items if isinstance(items, list) else []:
+        source = item.get("source") if isinstance(item, dict) else None
+        if not isinstance(source, dict):
+            continue
+        citation, file = _text(source.get("citation")), _text(source.get("document"))
+        if citation and file:
+            places.setdefault(esc(citation), (file, _line(source.get("line"))))
+    return places
 
 
 def answer_html(answer: dict | None) -> str:
-    """The prose answer, escaped, with each `[file, dòng N]` citation linked to the viewer."""
+    """The prose answer, escaped, with each `[citation]` of an answer item linked to the viewer."""
     if not answer:
         return "<p class='dtikg-empty'>Hãy đặt một câu hỏi về kế hoạch chuyển đổi số.</p>"
     text = esc(answer.get("answer") or "")
+    places = _cited_places(answer)
+    if places:
+        cited = re.compile(r"\[(" + "|".join(re.escape(c) for c in sorted(places, key=len, reverse=True)) + r")\]")
 
-    def link(m: re.Match) -> str:
-        file, line = html.unescape(m.group(1)), int(m.group(2))
-        return (f"[<a class='dtikg-cite' href='{esc(document_link(file, line))}' target='_blank' "
-                f"rel='noopener'>{m.group(1)}, dòng {line}</a>]")
+        def link(m: re.Match) -> str:
+            file, line = places[m.group(1)]
+            title = esc(f"Tệp {file}")
+            return (f"[<a class='dtikg-cite' href='{esc(document_link(file, line))}' target='_blank' "
+                    f"rel='noopener' title='{title}'>{m.group(1)}</a>]")
 
-    return f"<div class='dtikg-answer' role='status' aria-live='polite'>{_CITATION.sub(link, text)}</div>"
+        text = cited.sub(link, text)
+    return f"<div class='dtikg-answer' role='status' aria-live='polite'>{text}</div>"
 
 
 def summary_text(shown: int, total: int) -> str:

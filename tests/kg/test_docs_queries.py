@@ -1,4 +1,5 @@
-"""The example SPARQL queries of docs/ontology.md run and return what they promise."""
+"""The example SPARQL queries of docs/ontology.md run and return what they promise, over the
+seed plans and the two office-format plans (a PDF and a Word document) built by conftest."""
 from __future__ import annotations
 
 import re
@@ -15,6 +16,9 @@ EXPECT = {  # title → (column, values that must appear)
     "The same indicator across provinces": ("province", {"Ninh Bình", "Bắc Giang", "Thanh Hóa"}),
     "Agencies of a province": ("label", {"Sở Nội vụ", "Cục Thuế tỉnh"}),
     "Which provinces cite": ("province", {"Khánh Hòa", "Ninh Thuận"}),
+    "Media type and converter": ("mediaType", {
+        "text/plain", "application/pdf", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}),
+    "Lines read from page 3": ("text", {"Tỷ lệ bệnh viện tuyến tỉnh triển khai bệnh án điện tử đạt 100%"}),
 }
 
 
@@ -23,8 +27,8 @@ def test_there_are_at_least_five_examples():
 
 
 @pytest.mark.parametrize("title,text", QUERIES, ids=[t for t, _ in QUERIES])
-def test_example_query(title, text, engine):
-    rows = engine.kg.store.select(text)
+def test_example_query(title, text, office_engine):
+    rows = office_engine.kg.store.select(text)
     key = next(k for k in EXPECT if title.startswith(k))
     column, wanted = EXPECT[key]
     assert wanted <= {str(r[column]) for r in rows}

@@ -72,7 +72,9 @@ def test_contract_shape(engine):
     assert provinces == {"Ninh Bình", "Bắc Giang", "Thanh Hóa"}
     for item in out["items"]:
         assert set(item) >= {"kind", "label", "province", "roles", "via_group", "source"}
-        assert set(item["source"]) == {"document", "line", "text"}
+        assert set(item["source"]) == {"document", "line", "text", "page", "citation"}
+        assert item["source"]["page"] is None  # the seeds are plain text: no pages
+        assert item["source"]["citation"].endswith(f", dòng {item['source']['line']}")
     assert out["count"] == sum(1 for i in out["items"] if not i["via_group"])
     assert any(i["via_group"] for i in out["items"])  # reached only through "Các sở, ban, ngành"
 

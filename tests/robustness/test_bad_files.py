@@ -32,7 +32,7 @@ REFUSED = [
     ("rong.txt", b"", "rỗng"),
     ("chi_khoang_trang.txt", b" \r\n\t \n  ", "rỗng"),
     ("byte_ngau_nhien.txt", RANDOM_BYTES, "không phải văn bản"),
-    ("anh_png_doi_ten.txt", PNG, "không phải văn bản"),
+    ("anh_png_doi_ten.txt", PNG, "ảnh hỏng"),  # read as what it is: an image, and a broken one
     ("toan_byte_nul.txt", b"\x00" * 4096, "không phải văn bản"),
     ("utf16_toan_nul.txt", b"\xff\xfe" + b"\x00" * 4096, "không phải văn bản"),
     ("bang_tinh.docx", b"PK\x03\x04" + RANDOM_BYTES, "không phải tệp Word .docx hợp lệ"),

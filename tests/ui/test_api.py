@@ -53,7 +53,7 @@ def test_ask_returns_the_contract_object(answer, engine):
     direct = {i["province"] for i in answer["items"] if not i["via_group"]}
     assert direct == {"Ninh Bình", "Bắc Giang", "Thanh Hóa"}
     item = answer["items"][0]
-    assert set(item["source"]) == {"document", "line", "text"}
+    assert set(item["source"]) == {"document", "line", "text", "page", "citation"}
 
 
 @pytest.mark.parametrize("question", ["", "   ", "<script>alert(1)</script>", "?" * 5000, "ĐÂY LÀ GÌ"])
@@ -151,6 +151,48 @@ def test_upload_good_file(upload_client, upload_web_app, tmp_path):
         assert page.status_code == 200 and "bệnh án điện tử" in page.text
 
 
+def test_original_file_route(web_server):
+    seed = Path(__file__).resolve().parents[2] / "data" / "000_b6c86109a8f1a47b.txt"
+    with httpx.Client(base_url=web_server, timeout=10) as http:
+        got = http.get("/tai-lieu/000_b6c86109a8f1a47b.txt/ban-goc")
+        assert got.status_code == 200 and got.content == seed.read_bytes()
+        assert got.headers["content-disposition"].startswith("attachment;")
+        assert got.headers["x-content-type-options"] == "nosniff"
+        assert "sandbox" in got.headers["content-security-policy"]
+        assert got.headers["content-type"].startswith("text/plain")
+        for path in ("/tai-lieu/pyproject.toml/ban-goc", "/tai-lieu/..%2Fpyproject.toml/ban-goc",
+                     "/tai-lieu/%2Fetc%2Fpasswd/ban-goc", "/tai-lieu/READY/ban-goc", "/tai-lieu/graph/ban-goc",
+                     "/tai-lieu/000_b6c86109a8f1a47b.txt.json/ban-goc"):
+            response = http.get(path)
+            assert response.status_code == 404, path
+            assert "[tool" not in response.text and "root:" not in response.text
+
+
+def test_upload_a_word_and_a_pdf_plan(upload_client, upload_web_app, shared_dev_docs):
+    """The real dev-docs plans (a PDF made from Word, a Word document) uploaded as published."""
+    from gradio_client import handle_file
+    for name, province in (("binh_dinh_2024.pdf", "Bình Định"), ("phu_tho_2024.docx", "Phú Thọ")):
+        message, frame, _ = upload_client.predict(handle_file(str(shared_dev_docs / name)), api_name="/nap_van_ban")
+        assert message.startswith("✓ Đã nạp") and name in message and province in message, message
+        assert name in {row[0] for row in frame["data"]}
+    answer = upload_client.predict(QUESTION, api_name="/ask")
+    (binh_dinh,) = [i for i in answer["items"] if i["source"]["document"] == "binh_dinh_2024.pdf"]
+    source = binh_dinh["source"]
+    assert source["page"] == 5 and source["citation"] == f"KH 64/KH-UBND (Bình Định), trang 5, dòng {source['line']}"
+    assert f"[{source['citation']}]" in answer["answer"]
+    with httpx.Client(base_url=upload_client.src, timeout=10) as http:
+        page = http.get("/tai-lieu/binh_dinh_2024.pdf", params={"dong": source["line"]})
+        assert page.status_code == 200 and '<div class="page" id="trang-5"' in page.text
+        assert f'id="L{source["line"]}" class="line hl"' in page.text and "Tỷ lệ trạm y tế xã" in page.text
+        for name in ("binh_dinh_2024.pdf", "phu_tho_2024.docx"):
+            original = http.get(f"/tai-lieu/{name}/ban-goc")
+            assert original.status_code == 200 and original.content == (shared_dev_docs / name).read_bytes()
+            assert f"filename*=UTF-8''{name}" in original.headers["content-disposition"]
+        assert http.get("/tai-lieu/binh_dinh_2024.pdf/ban-goc").headers["content-type"] == "application/pdf"
+        word = http.get("/tai-lieu/phu_tho_2024.docx").text
+        assert "Word (.docx)" in word and '<div class="page"' not in word
+
+
 @pytest.mark.parametrize("name, data, words", [
     ("rong.txt", b"", "rỗng"),
     ("nhi_phan.txt", bytes(range(256)) * 8, "không phải văn bản"),
@@ -159,13 +201,18 @@ def test_upload_good_file(upload_client, upload_web_app, tmp_path):
 ])
 def test_upload_bad_file_changes_nothing(upload_client, upload_web_app, tmp_path, name, data, words):
     from gradio_client import handle_file
-    before = upload_web_app.kg.stats()
+    kept = Path(upload_web_app.kg.dir)
+
+    def kept_files() -> dict[str, bytes]:  # originals and converted texts kept with the store
+        return {str(p.relative_to(kept)): p.read_bytes() for folder in ("documents", "texts")
+                for p in (kept / folder).glob("*") if p.is_file()}
+
+    before = upload_web_app.kg.stats(), kept_files()
     path = tmp_path / name
     path.write_bytes(data)
     message, frame, _ = upload_client.predict(handle_file(str(path)), api_name="/nap_van_ban")
     assert message.startswith("✗") and words in message.lower() and "không thay đổi" in message
-    assert upload_web_app.kg.stats() == before
-    assert not (Path(upload_web_app.kg.dir) / "documents" / name).exists()
+    assert (upload_web_app.kg.stats(), kept_files()) == before
 
 
 def test_upload_size_limit(upload_web_app, tmp_path):
@@ -186,9 +233,11 @@ def test_password_protects_the_app_and_the_viewer(protected_web_server):
     user, password = credentials
     with httpx.Client(base_url=url, timeout=10) as http:
         assert http.get("/tai-lieu/000_b6c86109a8f1a47b.txt").status_code == 401
+        assert http.get("/tai-lieu/000_b6c86109a8f1a47b.txt/ban-goc").status_code == 401
         assert http.post("/login", data={"username": user, "password": "sai"}).status_code >= 400
         assert http.post("/login", data={"username": user, "password": password}).status_code == 200
         assert http.get("/tai-lieu/000_b6c86109a8f1a47b.txt").status_code == 200
+        assert http.get("/tai-lieu/000_b6c86109a8f1a47b.txt/ban-goc").status_code == 200
     with pytest.raises(Exception):
         Client(url, verbose=False)
     authed = Client(url, auth=credentials, verbose=False)

@@ -135,3 +135,57 @@ def test_upload_a_plan_and_find_it_in_an_answer(page, upload_server, upload_web_
     page.wait_for_function("() => document.querySelector('#bang-ket-qua').innerText.includes('Lào Cai')")
     assert "Lào Cai" in _provinces(page)
     page.screenshot(path=str(artifacts / "ui-tai-len-hoi-dap.png"), full_page=True)
+
+
+def test_upload_word_and_pdf_plans_and_open_a_cited_page(page, upload_server, upload_in_browser, office_plans,
+                                                         artifacts):
+    """Plans as provinces publish them: a Word document and a PDF whose indicator table is on page 3.
+    The answer cites each plan by its number (the PDF with its page); the citation opens the viewer
+    at the cited line of the converted text, under its "Trang 3" marker."""
+    _open(page, upload_server)
+    for path, province in ((office_plans["ke_hoach_quang_tri_2024.docx"], "Quảng Trị"),
+                           (office_plans["ke_hoach_dak_lak_2024.pdf"], "Đắk Lắk")):
+        assert province in upload_in_browser(page, path)
+    page.screenshot(path=str(artifacts / "ui-tai-len-docx-pdf.png"), full_page=True)
+
+    page.get_by_role("tab", name="Hỏi đáp").click()
+    _ask(page, QUESTION)
+    page.wait_for_function("() => { const t = document.querySelector('#bang-ket-qua').innerText; "
+                           "return t.includes('Đắk Lắk') && t.includes('Quảng Trị'); }")
+    assert {"Đắk Lắk", "Quảng Trị"} <= set(_provinces(page))
+    prose = page.locator("#cau-tra-loi").inner_text()
+    assert "[KH 86/KH-UBND (Đắk Lắk), trang 3, dòng 13]" in prose and "[KH 45/KH-UBND (Quảng Trị), dòng 9]" in prose
+    assert ".pdf" not in prose and ".docx" not in prose
+    page.screenshot(path=str(artifacts / "ui-trich-dan-trang.png"), full_page=True)
+
+    cite = page.locator("#cau-tra-loi a.dtikg-cite", has_text="KH 86/KH-UBND (Đắk Lắk), trang 3, dòng 13")
+    assert cite.get_attribute("href") == "tai-lieu/ke_hoach_dak_lak_2024.pdf?dong=13#L13"
+    with page.expect_popup() as popup:
+        cite.click()
+    viewer = popup.value
+    viewer.wait_for_load_state()
+    highlighted = viewer.locator(".line.hl")
+    assert highlighted.get_attribute("id") == "L13"
+    assert "bệnh án điện tử" in highlighted.inner_text()
+    marker = viewer.evaluate("() => { let e = document.querySelector('.line.hl');"
+                             " while (e && !e.classList.contains('page')) e = e.previousElementSibling;"
+                             " return e && e.innerText; }")
+    assert marker == "Trang 3"
+    assert viewer.locator(".page").all_inner_texts() == ["Trang 1", "Trang 2", "Trang 3"]
+    box = highlighted.bounding_box()
+    assert box and 0 <= box["y"] < viewer.viewport_size["height"], "the cited line is scrolled into view"
+    viewer.screenshot(path=str(artifacts / "ui-nguon-pdf-trang-3.png"))
+    with viewer.expect_download() as download:
+        viewer.get_by_role("link", name="Tải tệp gốc").click()
+    assert download.value.suggested_filename == "ke_hoach_dak_lak_2024.pdf"
+    assert open(download.value.path(), "rb").read() == office_plans["ke_hoach_dak_lak_2024.pdf"].read_bytes()
+
+    link = page.locator("#bang-ket-qua a.dtikg-source", has_text="KH 45/KH-UBND (Quảng Trị), dòng 9")
+    with page.expect_popup() as popup:
+        link.click()
+    word = popup.value
+    word.wait_for_load_state()
+    assert word.locator(".line.hl").get_attribute("id") == "L9"
+    assert "hồ sơ sức khỏe điện tử" in word.locator(".line.hl").inner_text()
+    assert word.locator(".page").count() == 0 and "Word (.docx)" in word.locator("header").inner_text()
+    word.screenshot(path=str(artifacts / "ui-nguon-docx.png"))

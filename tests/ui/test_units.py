@@ -3,6 +3,7 @@ the responsibility matrix and the safe-by-default serving rules."""
 from __future__ import annotations
 
 import csv
+import re
 import unicodedata
 
 import pytest
@@ -13,13 +14,18 @@ from ui.documents import DocumentLibrary, UploadRejected, safe_document_name
 
 ANSWER = {
     "question": "Sở Y tế chủ trì những chỉ tiêu nào?",
-    "answer": "Sở Y tế chủ trì 2 chỉ tiêu [000_b6c86109a8f1a47b.txt, dòng 66] <b>x</b>",
+    "answer": "Sở Y tế chủ trì 2 chỉ tiêu [Kế hoạch (Ninh Bình), dòng 66] <b>x</b> [KH 86/KH-UBND (Đắk Lắk), "
+              "trang 3, dòng 13] [Kế hoạch (Nơi khác), dòng 1]",
     "count": 2,
     "items": [
         {"kind": "indicator", "label": "=HYPERLINK(\"http://x\") ${1+1} {{value}}", "province": "Ninh Bình",
          "roles": ["chủ trì"], "via_group": False, "number": "IV.8", "agencies": ["phối hợp: Sở A", "chủ trì: Sở Y tế"],
          "deadline": "Tháng 11/2023", "target": "trên 80%", "grounds": [],
-         "source": {"document": "000_b6c86109a8f1a47b.txt", "line": 66, "text": "8.\tTỷ lệ <script>"}},
+         "source": {"document": "000_b6c86109a8f1a47b.txt", "line": 66, "text": "8.\tTỷ lệ <script>", "page": None,
+                    "citation": "Kế hoạch (Ninh Bình), dòng 66"}},
+        {"kind": "indicator", "label": "Tỷ lệ bệnh viện", "province": "Đắk Lắk", "roles": ["chủ trì"],
+         "source": {"document": "ke_hoach_dak_lak_2024.pdf", "line": 13, "text": "1\tTỷ lệ bệnh viện", "page": 3,
+                    "citation": "KH 86/KH-UBND (Đắk Lắk), trang 3, dòng 13"}},
         {"kind": "task", "label": "- Nhiệm vụ chung", "province": None, "roles": ["phối hợp"], "via_group": True,
          "agencies": [], "grounds": ["Quyết định số 1/QĐ"], "source": None},
     ],
@@ -28,14 +34,16 @@ ANSWER = {
 
 def test_rows_filters_and_choices():
     rows = tables.answer_rows(ANSWER)
-    assert [r["province"] for r in rows] == ["Ninh Bình", None]
+    assert [r["province"] for r in rows] == ["Ninh Bình", "Đắk Lắk", None]
+    assert [(r["page"], r["citation"]) for r in rows] == [
+        (None, "Kế hoạch (Ninh Bình), dòng 66"), (3, "KH 86/KH-UBND (Đắk Lắk), trang 3, dòng 13"), (None, "")]
     assert rows[0]["agencies"][0] == "chủ trì: Sở Y tế"  # who leads comes first
-    assert tables.province_choices(rows) == [tables.ALL_PROVINCES, "Ninh Bình", tables.NO_PROVINCE]
+    assert tables.province_choices(rows) == [tables.ALL_PROVINCES, "Ninh Bình", "Đắk Lắk", tables.NO_PROVINCE]
     assert tables.role_choices(rows) == [tables.ALL_ROLES, "chủ trì", "phối hợp"]
     assert len(tables.filter_rows(rows, "Ninh Bình", tables.ALL_ROLES)) == 1
     assert len(tables.filter_rows(rows, tables.NO_PROVINCE, None)) == 1
     assert len(tables.filter_rows(rows, None, "phối hợp")) == 1
-    assert len(tables.filter_rows(rows, None, None, include_group=False)) == 1
+    assert len(tables.filter_rows(rows, None, None, include_group=False)) == 2
     assert tables.answer_rows({"items": ["odd", None]}) == []
     assert tables.answer_rows(None) == [] and tables.answer_rows({"items": "x"}) == []
     odd = tables.answer_rows({"items": [{"roles": "chủ trì", "label": 5, "source": {"line": "x", "document": 1}}]})
@@ -47,9 +55,14 @@ def test_html_is_escaped_and_links_cite_the_viewer():
     page = tables.rows_html(tables.answer_rows(ANSWER))
     assert "<script>" not in page and "${" not in page and "{{" not in page
     assert "href='tai-lieu/000_b6c86109a8f1a47b.txt?dong=66#L66'" in page
+    assert ">KH 86/KH-UBND (Đắk Lắk), trang 3, dòng 13</a>" in page  # the plan is shown, the file is the link
+    assert "href='tai-lieu/ke_hoach_dak_lak_2024.pdf?dong=13#L13'" in page
     prose = tables.answer_html(ANSWER)
     assert "<b>" not in prose and "&lt;b&gt;" in prose
-    assert "href='tai-lieu/000_b6c86109a8f1a47b.txt?dong=66#L66'" in prose
+    assert ("[<a class='dtikg-cite' href='tai-lieu/000_b6c86109a8f1a47b.txt?dong=66#L66' target='_blank' "
+            "rel='noopener' title='Tệp 000_b6c86109a8f1a47b.txt'>Kế hoạch (Ninh Bình), dòng 66</a>]") in prose
+    assert "href='tai-lieu/ke_hoach_dak_lak_2024.pdf?dong=13#L13'" in prose
+    assert "[Kế hoạch (Nơi khác), dòng 1]" in prose  # not an item's source: left as text
 
 
 def test_csv_and_xlsx_keep_text_as_text(tmp_path):
@@ -59,7 +72,8 @@ def test_csv_and_xlsx_keep_text_as_text(tmp_path):
         data = list(csv.reader(fh))
     assert data[0] == [h for _, h in tables.COLUMNS]
     assert data[1][3].startswith("'=HYPERLINK")  # no formula injection
-    assert data[2][3] == "'- Nhiệm vụ chung"
+    assert data[3][3] == "'- Nhiệm vụ chung"
+    assert data[2][13:] == ["3", "KH 86/KH-UBND (Đắk Lắk), trang 3, dòng 13"]
     wb = load_workbook(tables.write_xlsx(rows, tmp_path / "a.xlsx", ANSWER["question"], ANSWER["answer"]))
     ws = wb["Kết quả"]
     assert ws.cell(row=2, column=4).data_type == "s"
@@ -80,12 +94,15 @@ def test_sparql_columns_follow_the_query():
     ("Kế hoạch Lào Cai 2024.TXT", "Kế_hoạch_Lào_Cai_2024.txt"),
     (unicodedata.normalize("NFD", "Kế hoạch.md"), "Kế_hoạch.md"),
     ("ke hoach (ban 2)!.txt", "ke_hoach_ban_2.txt"),
+    ("Kế hoạch 86.PDF", "Kế_hoạch_86.pdf"),
+    ("ke hoach.docx", "ke_hoach.docx"),
+    ("ke-hoach-cu.doc", "ke-hoach-cu.doc"),
 ])
 def test_safe_document_name(name, expected):
     assert safe_document_name(name) == unicodedata.normalize("NFC", expected)
 
 
-@pytest.mark.parametrize("name", ["../../x.txt", "a/b.txt", "..\\x.txt", "C:x.txt", ".hidden.txt", "x.pdf",
+@pytest.mark.parametrize("name", ["../../x.txt", "a/b.txt", "..\\x.txt", "C:x.txt", ".hidden.txt", "x.exe", "x.pdf.png",
                                   "", "   ", "!!!.txt", "x.txt\x00.md"])
 def test_unsafe_document_names_are_rejected(name):
     with pytest.raises(UploadRejected) as info:
@@ -101,6 +118,81 @@ def test_viewer_reads_only_registered_documents(kg):
     for bad in ("../pyproject.toml", "pyproject.toml", "..", "", "/etc/passwd", "conftest.py"):
         assert library.path_of(bad) is None
         assert library.render(bad, 1) is None
+
+
+DAK_LAK_PDF, QUANG_TRI_DOCX = "ke_hoach_dak_lak_2024.pdf", "ke_hoach_quang_tri_2024.docx"  # conftest's office_plans
+
+
+def _lines(page: str) -> list[tuple[str, str]]:
+    """(kind, id or text) of the viewer's rows in order: ("page", "Trang 3") or ("line", "L13")."""
+    return [("page", m.group(1)) if m.group(1) else ("line", m.group(2))
+            for m in re.finditer(r'<div class="page"[^>]*>(Trang \d+)</div>|<div id="(L\d+)"', page)]
+
+
+def test_viewer_shows_the_converted_text_of_a_pdf_with_its_pages(office_kg, office_plans):
+    library = DocumentLibrary(office_kg, DATA_DIR)
+    page = library.render(DAK_LAK_PDF, 13, title="Kế hoạch 86/KH-UBND")
+    text = office_kg.converted_text(DAK_LAK_PDF)
+    rows = _lines(page)
+    assert [r for r in rows if r[0] == "page"] == [("page", "Trang 1"), ("page", "Trang 2"), ("page", "Trang 3")]
+    assert rows[0] == ("page", "Trang 1")
+    first_of_page_3 = text["pages"].index(3) + 1
+    assert rows[rows.index(("page", "Trang 3")) + 1] == ("line", f"L{first_of_page_3}")
+    assert len([r for r in rows if r[0] == "line"]) == len(text["lines"])
+    assert 'id="L13" class="line hl" aria-current="location"' in page
+    assert "Tỷ lệ bệnh viện tuyến tỉnh triển khai bệnh án điện tử đạt 100%" in page  # text, not PDF bytes
+    assert "PDF · 3 trang" in page and "trang 3, dòng 13" in page and "pdfplumber" in page
+    assert f'href="{DAK_LAK_PDF}/ban-goc" download>Tải tệp gốc</a>' in page
+    assert 'class="line ocr-low' not in page and "đọc bằng OCR" not in page
+    assert library.original(DAK_LAK_PDF) == (library.upload_dir / DAK_LAK_PDF, "application/pdf")
+    assert library.original(DAK_LAK_PDF)[0].read_bytes() == office_plans[DAK_LAK_PDF].read_bytes()
+
+
+def test_viewer_shows_the_converted_text_of_a_word_document(office_kg):
+    library = DocumentLibrary(office_kg, DATA_DIR)
+    page = library.render(QUANG_TRI_DOCX, 9)
+    assert "Word (.docx)" in page and '<div class="page"' not in page
+    assert 'id="L9" class="line hl"' in page and "Tỷ lệ trạm y tế xã có hồ sơ sức khỏe điện tử đạt 90%" in page
+    assert len(_lines(page)) == len(office_kg.converted_text(QUANG_TRI_DOCX)["lines"])
+    assert library.original(QUANG_TRI_DOCX)[1].endswith("wordprocessingml.document")
+
+
+def test_viewer_marks_ocr_lines_of_low_confidence(tmp_path, office_plans):
+    from dataclasses import replace
+
+    from ingest.pipeline import DocumentReader
+    from kg.service import KnowledgeGraph
+    doc = DocumentReader().read_path(office_plans[DAK_LAK_PDF])
+    confidence = tuple(0.62 if n == 13 else 0.95 for n in range(1, len(doc.source.lines) + 1))
+    graph = KnowledgeGraph(tmp_path / "store")
+    try:
+        graph.ingest_extraction(replace(doc, source=replace(doc.source, ocr_confidence=confidence)),
+                                office_plans[DAK_LAK_PDF].read_bytes())
+        page = DocumentLibrary(graph, DATA_DIR).render(DAK_LAK_PDF, 13)
+    finally:
+        graph.close()
+    assert 'id="L13" class="line hl ocr-low" aria-current="location" tabindex="-1" ' \
+           'title="đọc bằng OCR, độ tin cậy 62%"' in page
+    assert 'id="L12" class="line" title="đọc bằng OCR, độ tin cậy 95%"' in page
+    assert page.count("ocr-low") == 1 + page.count(".ocr-low")  # one marked line, plus the style rules
+    assert "bản quét, đọc bằng OCR" in page
+
+
+def test_viewer_of_an_older_store_reads_plain_text_files_only(tmp_path, seed_files, office_plans):
+    """A store built before texts were kept: a .txt is its own converted text; a PDF is not shown."""
+    from kg.service import KnowledgeGraph
+    graph = KnowledgeGraph(tmp_path / "store")
+    try:
+        assert all(o.ok for o in graph.ingest([seed_files[0], office_plans[DAK_LAK_PDF]]))
+        for kept in (graph.dir / "texts").iterdir():
+            kept.unlink()
+        library = DocumentLibrary(graph, DATA_DIR)
+        page = library.render(seed_files[0].name, 66)
+        assert page and 'id="L66" class="line hl"' in page and "Tỷ lệ dân số có hồ sơ sức khỏe điện tử" in page
+        assert library.render(DAK_LAK_PDF, 13) is None
+        assert library.original(DAK_LAK_PDF)[1] == "application/octet-stream"  # still downloadable
+    finally:
+        graph.close()
 
 
 def test_matrix_counts_named_agencies(engine):
