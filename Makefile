@@ -42,10 +42,12 @@ run: store
 test: install browser ocr
 	$(BIN)/python -m pytest -q -p no:cacheprovider tests
 
-# Benchmarks (not part of `make test`): outputs under /tmp/dtikg-bench, report in docs/benchmarks.md.
-bench: install
+# Benchmarks (not part of `make test`): outputs under /tmp/dtikg-bench, reports in docs/benchmarks.md
+# and docs/benchmarks-formats.md.
+bench: install ocr
 	$(BIN)/pip install --quiet -e '.[bench]'
 	$(BIN)/python -m bench.run
+	$(BIN)/python -m bench.formats
 
 clean:
 	rm -rf .dtikg tests/artifacts

@@ -168,6 +168,9 @@ def write_report(results: dict, out: Path) -> Path:
         "runs with the spread as (min–max); the number of runs is given with each table. "
         "`make bench` reruns everything (`.venv/bin/python -m bench.run`); it is not part of `make test`.")
     add("")
+    add("Reading DOCX, PDF and scanned plans (seconds a page, memory for 300 pages) is measured by "
+        "`python -m bench.formats`, in [benchmarks-formats.md](benchmarks-formats.md).")
+    add("")
     add("**Measurement conditions.** The machine has 2 cores and another engineer was running the "
         "test suite on it at the same time, so every figure carries that noise; the 1-minute load "
         "average before each run is recorded in `results.json` and summarised per scale below. "

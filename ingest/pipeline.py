@@ -10,7 +10,7 @@ import hashlib
 from pathlib import Path
 
 from .context import ReadContext
-from .errors import IngestError, too_large_message
+from .errors import NOTHING_READ_TABLES, IngestError, too_large
 from .legal import find_references
 from .plan import plan_self_references, read_plan
 from .assignments import AssignmentProseReader
@@ -42,19 +42,18 @@ class DocumentReader:
         """Read a file; `on_page(done, total)` is told of each page of a paged format."""
         path = Path(path)
         if path.suffix.lower() not in SUPPORTED_SUFFIXES:
-            raise IngestError("I003", f"Định dạng tệp {path.name} chưa được hỗ trợ "
-                                      f"(nhận {', '.join(SUPPORTED_SUFFIXES)}).")
+            raise IngestError("I003", name=path.name, formats=', '.join(SUPPORTED_SUFFIXES))
         try:
             size = path.stat().st_size
         except OSError as exc:
-            raise IngestError("I004", f"Không đọc được tệp {path.name}: {exc.strerror}.") from exc
+            raise IngestError("I004", name=path.name, reason=exc.strerror) from exc
         if size > self.max_bytes:
-            raise IngestError("I005", too_large_message(path.name, size, self.max_bytes))
+            raise IngestError("I005", **too_large(path.name, size, self.max_bytes))
         return self.read(path.name, path.read_bytes(), on_page)
 
     def read(self, name: str, data: bytes, on_page=None) -> DocumentExtraction:
         if len(data) > self.max_bytes:
-            raise IngestError("I005", too_large_message(name, len(data), self.max_bytes))
+            raise IngestError("I005", **too_large(name, len(data), self.max_bytes))
         return self.read_document(self.convert(name, data, on_page), data)
 
     def convert(self, name: str, data: bytes, on_page=None) -> Document:
@@ -83,7 +82,7 @@ class DocumentReader:
         items += AssignmentProseReader().read(ctx)
         items = TargetStatementReader().read(ctx, items)
         if not items:
-            raise IngestError("I020", _nothing_read(model))
+            raise IngestError("I020", **_nothing_read(model))
         references = self._references(ctx)
         items.sort(key=lambda it: (it.span.line, it.kind is ItemKind.SUB_ITEM))
         digest = hashlib.sha256(data).hexdigest()
@@ -109,19 +108,12 @@ class DocumentReader:
         return list(seen.values())
 
 
-def _nothing_read(model: Document) -> str:
-    """Why nothing could be read, in Vietnamese: what was looked for and not found."""
+def _nothing_read(model: Document) -> dict[str, str]:
+    """The fields of I020: the file and what was looked for in its tables and not found."""
     from .tables import _is_header
     headed = sum(1 for t in model.tables if any(_is_header([c.strip() for c in r.texts]) for r in t.rows))
-    if not model.tables:
-        tables = "không có bảng nào"
-    elif not headed:
-        tables = f"có {len(model.tables)} bảng nhưng không bảng nào có dòng tiêu đề nêu cột nội dung (Nội dung, Chỉ tiêu, Nhiệm vụ…)"
-    else:
-        tables = f"có {headed} bảng có tiêu đề nhưng không có hàng nào được đánh số"
-    return (f"Không đọc được chỉ tiêu, nhiệm vụ hay đoàn kiểm tra nào trong tệp {model.name}: {tables}, "
-            "và không có câu giao việc nào (tên cơ quan rồi \"chủ trì\", \"phối hợp\", \"là đơn vị đầu mối\"…). "
-            "Văn bản không được nạp.")
+    key = "none" if not model.tables else "no_header" if not headed else "no_rows"
+    return {"name": model.name, "tables": NOTHING_READ_TABLES[key].format(count=headed or len(model.tables))}
 
 
 def _merge(a: LegalReference, b: LegalReference) -> LegalReference:

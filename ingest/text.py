@@ -41,7 +41,7 @@ def decode_document(data: bytes, name: str = "") -> tuple[str, tuple[str, ...]]:
     for empty or binary input; never a codec error.
     """
     if not data or not data.strip():
-        raise IngestError("I001", f"Tệp {name} rỗng: không có nội dung để đọc.")
+        raise IngestError("I001", name=name)
     notes: list[str] = []
     strict = False  # True when the bytes decoded without any replacement
     if data.startswith(b"\xef\xbb\xbf"):
@@ -58,20 +58,20 @@ def decode_document(data: bytes, name: str = "") -> tuple[str, tuple[str, ...]]:
             strict = True
         except UnicodeDecodeError:
             if _looks_binary(data):
-                raise IngestError("I002", f"Tệp {name} không phải văn bản (có vẻ là tệp nhị phân).") from None
+                raise IngestError("I002", name=name) from None
             text = data.decode("utf-8", errors="replace")
             if not _mostly_utf8(text):
                 text = data.decode("cp1258", errors="replace")
                 notes.append("Tệp không phải UTF-8; đã đoán bảng mã Windows-1258, hãy kiểm tra dấu tiếng Việt.")
     if _looks_binary_text(text):
-        raise IngestError("I002", f"Tệp {name} không phải văn bản (có vẻ là tệp nhị phân).")
+        raise IngestError("I002", name=name)
     if not strict:
         replaced = text.count("\ufffd")
         if replaced:
             notes.append(f"{replaced} chỗ trong tệp không đọc được theo bảng mã và đã được thay bằng dấu �.")
     text = nfc(text.replace("\r\n", "\n").replace("\r", "\n"))
     if not text.strip():
-        raise IngestError("I001", f"Tệp {name} rỗng: không có nội dung để đọc.")
+        raise IngestError("I001", name=name)
     return text, tuple(notes)
 
 

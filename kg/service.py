@@ -125,7 +125,7 @@ class KnowledgeGraph:
 
     def read(self, path: Path) -> DocumentExtraction:
         if not path.exists():
-            raise IngestError("I006", f"Không tìm thấy tệp {path}.")
+            raise IngestError("I006", path=path)
         return self.reader.read_path(path)
 
     def _read_with_bytes(self, path: Path) -> tuple[DocumentExtraction, bytes | None]:
@@ -250,7 +250,7 @@ class KnowledgeGraph:
         except OSError as exc:
             self._restore_files(before)
             reason = exc.strerror or str(exc)
-            raise StoreError("K009", f"Không ghi được bản lưu của tệp {doc.file} vào kho: {reason}.") from exc
+            raise StoreError("K009", name=doc.file, reason=reason) from exc
         return before
 
     @staticmethod

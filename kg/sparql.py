@@ -35,23 +35,22 @@ def _skeleton(text: str) -> str:
 def check_readonly(text: str) -> str:
     """Return the query form, or raise QueryRefused with a Vietnamese reason."""
     if not text or not text.strip():
-        raise QueryRefused("Q001", "Truy vấn rỗng.")
+        raise QueryRefused("Q001")
     if len(text) > 20000:
-        raise QueryRefused("Q002", "Truy vấn quá dài (tối đa 20.000 ký tự).")
+        raise QueryRefused("Q002")
     skeleton = _skeleton(text)
     if _UPDATE.search(skeleton):
-        raise QueryRefused("Q003", "Chỉ cho phép truy vấn đọc (SELECT, ASK, CONSTRUCT, DESCRIBE); "
-                                   "các lệnh cập nhật dữ liệu bị từ chối.")
+        raise QueryRefused("Q003")
     if re.search(r"\bSERVICE\b", skeleton, re.IGNORECASE):
-        raise QueryRefused("Q004", "Không cho phép SERVICE (truy vấn tới máy chủ khác).")
+        raise QueryRefused("Q004")
     form = _FORM.search(skeleton)
     if not form:
-        raise QueryRefused("Q005", "Không nhận ra dạng truy vấn (cần SELECT, ASK, CONSTRUCT hoặc DESCRIBE).")
+        raise QueryRefused("Q005")
     try:
         from rdflib.plugins.sparql.parser import parseQuery
         parseQuery(text)
     except Exception as exc:  # pyparsing raises its own exception types
-        raise QueryRefused("Q006", f"Truy vấn SPARQL không hợp lệ: {str(exc)[:200]}") from None
+        raise QueryRefused("Q006", detail=str(exc)[:200]) from None
     return form.group(1).upper()
 
 
@@ -77,8 +76,7 @@ def run_readonly(store: GraphStore, text: str, timeout: float = 10.0, row_limit:
     with _OVERDUE_LOCK:
         _OVERDUE.difference_update([t for t in _OVERDUE if not t.is_alive()])
         if _OVERDUE:
-            raise QueryRefused("Q009", "Một truy vấn trước đã chạy quá thời gian cho phép và máy chủ vẫn đang "
-                                       "xử lý nốt; hãy thử lại sau ít phút.")
+            raise QueryRefused("Q009")
     result: dict = {}
     error: list[BaseException] = []
 
@@ -105,12 +103,12 @@ def run_readonly(store: GraphStore, text: str, timeout: float = 10.0, row_limit:
     if worker.is_alive():
         with _OVERDUE_LOCK:
             _OVERDUE.add(worker)
-        raise QueryRefused("Q007", f"Truy vấn chạy quá {timeout:g} giây nên bị dừng trả kết quả.")
+        raise QueryRefused("Q007", seconds=timeout)
     if error:
         exc = error[0]
         if isinstance(exc, DtikgError):
-            raise QueryRefused("Q008", exc.message) from None
-        raise QueryRefused("Q008", f"Truy vấn lỗi: {str(exc)[:200]}") from None
+            raise QueryRefused("Q010", detail=exc.message) from None
+        raise QueryRefused("Q008", detail=str(exc)[:200]) from None
     return result
 
 

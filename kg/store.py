@@ -70,7 +70,7 @@ class OxigraphStore:
                 self.path.mkdir(parents=True, exist_ok=True)
                 self._store = ox.Store(str(self.path))
         except OSError as exc:
-            raise StoreError("K001", f"Không mở được kho dữ liệu tại {self.path}: {exc}") from exc
+            raise StoreError("K001", path=self.path, detail=exc) from exc
         self.read_only = read_only
 
     def _to_ox(self, term: Node):
@@ -85,7 +85,7 @@ class OxigraphStore:
             if term.datatype:
                 return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
             return ox.Literal(str(term))
-        raise StoreError("K002", f"Giá trị không hợp lệ cho truy vấn: {term!r}")
+        raise StoreError("K002", term=term)
 
     def _from_ox(self, term) -> Node | None:
         ox = self._ox
@@ -109,23 +109,23 @@ class OxigraphStore:
         try:
             return self._store.query(query, use_default_graph_as_union=True, substitutions=subs or None)
         except SyntaxError as exc:
-            raise StoreError("K003", f"Truy vấn SPARQL không hợp lệ: {exc}") from exc
+            raise StoreError("K010", detail=exc) from exc
         except (OSError, RuntimeError) as exc:
-            raise StoreError("K004", f"Lỗi đọc kho dữ liệu: {exc}") from exc
+            raise StoreError("K004", detail=exc) from exc
 
     def replace_graph(self, graph: str, data: Graph) -> None:
         if self.read_only:
-            raise StoreError("K005", "Kho dữ liệu đang mở chỉ để đọc.")
+            raise StoreError("K005")
         update = f"DROP SILENT GRAPH <{graph}> ; INSERT DATA {{ GRAPH <{graph}> {{\n{_ntriples(data)}\n}} }}"
         try:
             self._store.update(update)
             self._store.flush()
         except (OSError, SyntaxError) as exc:
-            raise StoreError("K006", f"Không ghi được vào kho dữ liệu: {exc}") from exc
+            raise StoreError("K006", detail=exc) from exc
 
     def drop_graph(self, graph: str) -> None:
         if self.read_only:
-            raise StoreError("K005", "Kho dữ liệu đang mở chỉ để đọc.")
+            raise StoreError("K005")
         self._store.update(f"DROP SILENT GRAPH <{graph}>")
         self._store.flush()
 
@@ -189,7 +189,7 @@ class SparqlEndpointStore:
         at = query.upper().find("WHERE")
         brace = query.find("{", at if at >= 0 else 0)
         if brace < 0:
-            raise StoreError("K003", "Mẫu truy vấn không có khối WHERE.")
+            raise StoreError("K003")
         return query[:brace + 1] + " " + block + " " + query[brace + 1:]
 
     def _post(self, url: str, body: dict[str, str], accept: str) -> bytes:
@@ -201,9 +201,9 @@ class SparqlEndpointStore:
                 return response.read()
         except urllib.error.HTTPError as exc:
             detail = exc.read().decode("utf-8", "replace")[:300]
-            raise StoreError("K007", f"Máy chủ SPARQL trả lỗi {exc.code}: {detail}") from exc
+            raise StoreError("K007", status=exc.code, detail=detail) from exc
         except (urllib.error.URLError, TimeoutError, OSError) as exc:
-            raise StoreError("K008", f"Không kết nối được máy chủ SPARQL {url}: {exc}") from exc
+            raise StoreError("K008", url=url, detail=exc) from exc
 
     def _update(self, update: str) -> None:
         self._post(self.update_url, {"update": update}, "*/*")

@@ -27,7 +27,7 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # the machine is off
 from fastapi import FastAPI, Request  # noqa: E402  (route annotations are resolved from module globals)
 from fastapi.responses import HTMLResponse, Response  # noqa: E402
 
-from ingest.errors import DtikgError, too_large_message  # noqa: E402
+from ingest.errors import DtikgError, too_large  # noqa: E402
 from ingest.records import ItemKind  # noqa: E402
 
 from . import tables  # noqa: E402
@@ -207,17 +207,17 @@ class WebApp:
 
     def _ingest_upload(self, file, step) -> str:
         if not file:
-            raise UploadRejected("W007", "Chưa chọn tệp nào.")
+            raise UploadRejected("W007")
         path = Path(file if isinstance(file, (str, Path)) else getattr(file, "name", ""))
         name = safe_document_name(path.name)
         if self.library.is_bundled(name):
-            raise UploadRejected("W004", f"Tên tệp {name} trùng với một văn bản có sẵn; hãy đổi tên tệp rồi tải lên lại.")
+            raise UploadRejected("W004", name=name)
         try:
             size = path.stat().st_size
         except OSError:
-            raise UploadRejected("W008", "Không đọc được tệp đã tải lên; hãy thử lại.") from None
+            raise UploadRejected("W008") from None
         if size > self.max_upload_bytes:
-            raise UploadRejected("W005", too_large_message(name, size, self.max_upload_bytes))
+            raise UploadRejected("W005", **too_large(name, size, self.max_upload_bytes))
         data = path.read_bytes()
         step(0.2, "Đang đọc văn bản")
         doc = self.kg.read_bytes(name, data)

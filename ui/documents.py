@@ -48,17 +48,16 @@ def safe_document_name(name: str) -> str:
     """
     raw = unicodedata.normalize("NFC", str(name or "")).strip()
     if not raw:
-        raise UploadRejected("W001", "Tệp tải lên không có tên.")
+        raise UploadRejected("W001")
     if any(c in raw for c in "/\\\x00") or raw.startswith(".") or ":" in raw:
-        raise UploadRejected("W002", f"Tên tệp không hợp lệ: {raw[:80]!r}. Chỉ dùng tên tệp, không kèm thư mục.")
+        raise UploadRejected("W002", name=raw[:80])
     stem, suffix = os.path.splitext(raw)
     if suffix.lower() not in UPLOAD_SUFFIXES:
-        raise UploadRejected("W003", f"Định dạng tệp {raw[:80]} chưa được hỗ trợ "
-                                     f"(chỉ nhận {', '.join(UPLOAD_SUFFIXES)}).")
+        raise UploadRejected("W003", name=raw[:80], formats=', '.join(UPLOAD_SUFFIXES))
     stem = re.sub(r"\s+", "_", _UNSAFE.sub("_", stem))
     stem = re.sub(r"_{2,}", "_", stem).strip("._- ")[:MAX_NAME_CHARS]
     if not stem:
-        raise UploadRejected("W002", f"Tên tệp không hợp lệ: {raw[:80]!r}.")
+        raise UploadRejected("W006", name=raw[:80])
     return stem + suffix.lower()
 
 

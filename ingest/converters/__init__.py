@@ -3,7 +3,7 @@
 `convert(name, data)` chooses the converter by content, never by the file's extension (a
 file whose extension lies is read as what it is): PDF, DOCX, legacy .doc (through LibreOffice
 when it is installed), page images (OCR), else text; a PDF without a usable text layer (I013:
-a scan, garbage glyphs, a legacy font encoding) is read again by OCR.
+a scan, garbage glyphs, a legacy font encoding: `errors.NEEDS_OCR`) is read again by OCR.
 """
 from __future__ import annotations
 
@@ -12,12 +12,11 @@ from dataclasses import replace
 from io import BytesIO
 
 from ..document import Document
-from ..errors import IngestError
+from ..errors import NEEDS_OCR, IngestError
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".docx", ".pdf", ".doc", ".png", ".jpg", ".jpeg", ".tif", ".tiff")
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*")
-NEEDS_OCR = "I013"
 
 
 def sniff(data: bytes) -> str:
@@ -67,7 +66,7 @@ def convert(name: str, data: bytes, on_page=None) -> Document:
             return converter.convert(name, data, on_page=on_page)
         return converter.convert(name, data)
     except IngestError as exc:
-        if exc.code != NEEDS_OCR:
+        if exc.code not in NEEDS_OCR:
             raise
     from .ocr import OcrConverter
     doc = OcrConverter().convert(name, data, on_page=on_page)

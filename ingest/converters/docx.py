@@ -84,59 +84,50 @@ class DocxConverter:
         try:
             word = docx.Document(io.BytesIO(data))
         except Exception as exc:  # python-docx raises KeyError, ValueError, lxml errors…
-            raise IngestError("I007", f"Tệp {name} không phải tệp Word .docx đọc được "
-                                      f"(thiếu hoặc hỏng phần nội dung chính).") from exc
+            raise IngestError("I021", name=name) from exc
         try:
             return _DocxReader(name, word, _version()).read()
         except IngestError:
             raise
         except Exception as exc:
-            raise IngestError("I007", f"Tệp {name} có cấu trúc Word không đọc được "
-                                      f"({type(exc).__name__}).") from exc
+            raise IngestError("I022", name=name, kind=type(exc).__name__) from exc
 
     def _check_container(self, name: str, data: bytes) -> None:
         """Refuse what is not a safe .docx zip before python-docx extracts anything."""
         if not data:
-            raise IngestError("I001", f"Tệp {name} rỗng: không có nội dung để đọc.")
+            raise IngestError("I001", name=name)
         if data.startswith(_OLE):
             if "EncryptedPackage".encode("utf-16-le") in data:
-                raise IngestError("I009", f"Tệp {name} là tệp Word được bảo vệ bằng mật khẩu: hãy gỡ mật khẩu "
-                                          f"(lưu lại không đặt mật khẩu) rồi nạp lại.")
-            raise IngestError("I009", f"Tệp {name} là tệp Word cũ (.doc) hoặc được bảo vệ, không phải .docx: "
-                                      f"hãy mở bằng Word và lưu lại dạng .docx rồi nạp lại.")
+                raise IngestError("I023", name=name)
+            raise IngestError("I009", name=name)
         if not data.startswith(b"PK"):
-            raise IngestError("I007", f"Tệp {name} không phải tệp Word .docx (không có cấu trúc ZIP của .docx).")
+            raise IngestError("I007", name=name)
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as archive:
                 members = archive.infolist()
         except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, ValueError, OSError, EOFError) as exc:
-            raise IngestError("I007", f"Tệp {name} không phải tệp Word .docx hợp lệ (tệp ZIP bị hỏng).") from exc
+            raise IngestError("I024", name=name) from exc
         if len(members) > self.max_members:
-            raise IngestError("I008", f"Tệp {name} chứa {len(members)} thành phần nén, quá nhiều cho một văn bản "
-                                      f"Word (có thể là tệp nén độc hại); không đọc.")
+            raise IngestError("I008", name=name, count=len(members))
         total = 0
         for member in members:
             total += member.file_size
             ratio = member.file_size / max(member.compress_size, 1)
             if member.file_size > self.ratio_floor and ratio > self.max_ratio:
-                raise IngestError("I008", f"Tệp {name} có thành phần nén bất thường ({member.filename}: giải nén "
-                                          f"ra {_mb(member.file_size)}, gấp {ratio:.0f} lần), có thể là tệp nén "
-                                          f"độc hại (zip bomb); không đọc.")
+                raise IngestError("I025", name=name, member=member.filename, size=_mb(member.file_size), ratio=ratio)
             if member.flag_bits & 0x1:
-                raise IngestError("I009", f"Tệp {name} được mã hóa (ZIP có mật khẩu): hãy gỡ mật khẩu rồi nạp lại.")
+                raise IngestError("I026", name=name)
         if total > self.max_unpacked_bytes:
-            raise IngestError("I008", f"Tệp {name} giải nén ra {_mb(total)}, vượt giới hạn "
-                                      f"{_mb(self.max_unpacked_bytes)} (có thể là tệp nén độc hại); không đọc.")
+            raise IngestError("I012", name=name, size=_mb(total), limit=_mb(self.max_unpacked_bytes))
         if not any(m.filename == "[Content_Types].xml" for m in members):
-            raise IngestError("I007", f"Tệp {name} là tệp ZIP nhưng không phải văn bản Word .docx.")
+            raise IngestError("I017", name=name)
 
 
 def _import_docx():
     try:
         import docx
     except ImportError as exc:
-        raise IngestError("I014", "Chưa cài thư viện python-docx để đọc tệp .docx: hãy chạy "
-                                  "`pip install 'python-docx>=1.1'` (hoặc cài lại dtikg).") from exc
+        raise IngestError("I014") from exc
     return docx
 
 
@@ -414,12 +405,12 @@ class _DocxReader:
     def read(self) -> Document:
         body = self.word.element.body
         if body is None:
-            raise IngestError("I007", f"Tệp {self.name} không có phần thân văn bản Word (w:body).")
+            raise IngestError("I018", name=self.name)
         out = _Builder()
         self._blocks(body, out, 0)
         self._notes(out)
         if not any(line.strip() for line in out.lines):
-            raise IngestError("I001", f"Tệp {self.name} không có chữ nào để đọc.")
+            raise IngestError("I019", name=self.name)
         warnings = []
         if self.tracked_changes:
             warnings.append("Văn bản còn theo dõi thay đổi (track changes): đã đọc như khi chấp nhận mọi thay đổi.")

@@ -29,9 +29,7 @@ class LegacyWordConverter:
             return DocxConverter().convert(name, data)  # a password-protected .docx: its own message
         soffice = shutil.which("soffice") or shutil.which("libreoffice")
         if soffice is None:
-            raise IngestError("I015", f"Tệp {name} là tệp Word cũ (.doc). Để đọc được, hãy cài LibreOffice "
-                                      "(Debian: apt-get install libreoffice-writer-nogui), hoặc mở tệp bằng Word "
-                                      "và lưu lại dạng .docx rồi nạp lại.")
+            raise IngestError("I015", name=name)
         with tempfile.TemporaryDirectory(prefix="dtikg-doc-") as tmp:
             source = Path(tmp) / "van_ban.doc"
             source.write_bytes(data)
@@ -40,10 +38,10 @@ class LegacyWordConverter:
                                 "--convert-to", "docx", "--outdir", tmp, str(source)],
                                capture_output=True, timeout=self.timeout, check=False)
             except subprocess.TimeoutExpired:
-                raise IngestError("I016", f"LibreOffice không chuyển được tệp {name} trong {self.timeout:.0f} giây.") from None
+                raise IngestError("I027", name=name, seconds=self.timeout) from None
             converted = Path(tmp) / "van_ban.docx"
             if not converted.is_file():
-                raise IngestError("I016", f"LibreOffice không chuyển được tệp {name} sang .docx (tệp hỏng hoặc không phải .doc).")
+                raise IngestError("I016", name=name)
             doc = DocxConverter().convert(name, converted.read_bytes())
         from dataclasses import replace
         return replace(doc, media_type=self.media_type, converter=f"LibreOffice → {doc.converter}")

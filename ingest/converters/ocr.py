@@ -101,11 +101,10 @@ class OcrConverter:
     def convert(self, name: str, data: bytes,
                 on_page: Callable[[int, int], None] | None = None) -> Document:
         if not data or not data.strip():
-            raise IngestError("I001", f"Tệp {name} rỗng: không có nội dung để đọc.")
+            raise IngestError("I001", name=name)
         media = media_type_of(data)
         if media is None:
-            raise IngestError("I033", f"Tệp {name} không phải ảnh (PNG, JPEG, TIFF) hay tệp PDF: không nhận dạng "
-                                      f"ký tự được.")
+            raise IngestError("I033", name=name)
         _import_imaging()
         tesseract, version = self._tesseract(name)
         pages: list[_PageRead] = []
@@ -117,8 +116,7 @@ class OcrConverter:
                 if on_page is not None:
                     on_page(number, total)
         if not any(p.words for p in pages):
-            raise IngestError("I037", f"Không nhận dạng được chữ nào trong tệp {name} (trang trắng, ảnh quá mờ "
-                                      f"hoặc không phải văn bản).")
+            raise IngestError("I037", name=name)
         _drop_running_lines(pages)
         notes = _repair_numbering(pages)
         return _assemble(name, pages, media, f"tesseract {version} ({self.lang})", notes)
@@ -131,20 +129,17 @@ class OcrConverter:
             return self._engine
         path = shutil.which("tesseract")
         if path is None:
-            raise IngestError("I030", f"Tệp {name} cần nhận dạng ký tự (OCR) nhưng chưa cài tesseract: hãy chạy "
-                                      f"`{INSTALL_HINT}` (hoặc `make ocr`).")
+            raise IngestError("I030", name=name, hint=INSTALL_HINT)
         try:
             listed = subprocess.run([path, "--list-langs"], capture_output=True, text=True, timeout=30)
             shown = subprocess.run([path, "--version"], capture_output=True, text=True, timeout=30)
         except (OSError, subprocess.TimeoutExpired) as exc:
-            raise IngestError("I030", f"Không chạy được tesseract để đọc tệp {name} ({type(exc).__name__}): hãy "
-                                      f"cài lại bằng `{INSTALL_HINT}`.") from exc
+            raise IngestError("I040", name=name, kind=type(exc).__name__, hint=INSTALL_HINT) from exc
         have = {line.strip() for line in (listed.stdout + listed.stderr).splitlines()[1:]}
         missing = [code for code in self.lang.split("+") if code not in have]
         if missing:
             packages = " ".join(f"tesseract-ocr-{code.lower().replace('_', '-')}" for code in missing)
-            raise IngestError("I031", f"Tesseract chưa có dữ liệu nhận dạng cho ngôn ngữ {', '.join(missing)} để "
-                                      f"đọc tệp {name}: hãy chạy `apt-get install -y {packages}`.")
+            raise IngestError("I031", languages=', '.join(missing), name=name, packages=packages)
         match = re.search(r"tesseract\s+v?(\S+)", shown.stdout + shown.stderr)
         self._engine = (path, match.group(1) if match else "?")
         return self._engine
@@ -153,13 +148,12 @@ class OcrConverter:
         """(page, pages, grey image, dpi) for each page, rendered by pdftoppm one at a time."""
         pdftoppm, pdfinfo = shutil.which("pdftoppm"), shutil.which("pdfinfo")
         if pdftoppm is None or pdfinfo is None:
-            raise IngestError("I032", f"Tệp {name} là PDF quét, cần poppler (pdftoppm) để dựng ảnh trang: hãy chạy "
-                                      f"`apt-get install -y poppler-utils` (hoặc `make ocr`).")
+            raise IngestError("I032", name=name)
         source = tmp / "ban_quet.pdf"
         source.write_bytes(data)
         sizes = self._page_sizes(name, pdfinfo, source)
         if len(sizes) > self.max_pages:
-            raise IngestError("I038", f"Tệp {name} có {len(sizes)} trang, vượt giới hạn {self.max_pages} trang.")
+            raise IngestError("I038", name=name, pages=len(sizes), limit=self.max_pages)
         Image = _import_imaging()[1]
         for number, (width, height) in enumerate(sizes, 1):
             dpi = self.dpi
@@ -171,7 +165,7 @@ class OcrConverter:
                                      "-singlefile", str(source), str(stem)], "dựng ảnh")
             image = stem.with_suffix(".pgm")
             if not image.is_file():
-                raise IngestError("I034", f"Không dựng được ảnh trang {number} của tệp {name} (PDF hỏng?).")
+                raise IngestError("I041", number=number, name=name)
             with Image.open(image) as im:
                 gray = _as_gray(im)
             image.unlink()
@@ -184,19 +178,17 @@ class OcrConverter:
                 proc = subprocess.run([pdfinfo, *extra, str(source)], capture_output=True, text=True,
                                       timeout=self.timeout)
             except subprocess.TimeoutExpired:
-                raise IngestError("I035", f"Đọc cấu trúc tệp {name} quá {self.timeout:.0f} giây.") from None
+                raise IngestError("I047", name=name, seconds=self.timeout) from None
             if proc.returncode != 0:
                 said = proc.stderr.lower()
                 if "password" in said or "encrypt" in said:
-                    raise IngestError("I034", f"Tệp {name} được bảo vệ bằng mật khẩu (PDF mã hóa): hãy gỡ mật khẩu "
-                                              f"rồi nạp lại.")
-                raise IngestError("I034", f"Tệp {name} là tệp PDF bị hỏng hoặc bị cắt cụt, không dựng được ảnh "
-                                          f"trang để nhận dạng.")
+                    raise IngestError("I011", name=name)
+                raise IngestError("I042", name=name)
             return proc.stdout
         match = re.search(r"^Pages:\s+(\d+)", info(), re.M)
         count = int(match.group(1)) if match else 0
         if count == 0:
-            raise IngestError("I034", f"Tệp {name} không có trang nào (tệp PDF rỗng hoặc bị cắt cụt).")
+            raise IngestError("I029", name=name)
         if count > self.max_pages:
             return [(595.0, 842.0)] * count
         sizes = {int(m.group(1)): (float(m.group(2)), float(m.group(3))) for m in
@@ -215,7 +207,7 @@ class OcrConverter:
             im = Image.open(io.BytesIO(data))
             frames = getattr(im, "n_frames", 1)
             if frames > self.max_pages:
-                raise IngestError("I038", f"Tệp {name} có {frames} trang ảnh, vượt giới hạn {self.max_pages} trang.")
+                raise IngestError("I043", name=name, pages=frames, limit=self.max_pages)
             for index in range(frames):
                 im.seek(index)
                 frame = ImageOps.exif_transpose(im) if index == 0 else im
@@ -232,25 +224,21 @@ class OcrConverter:
         except IngestError:
             raise
         except Image.DecompressionBombError as exc:
-            raise IngestError("I038", f"Ảnh trong tệp {name} quá lớn để nhận dạng ({type(exc).__name__}).") from exc
+            raise IngestError("I044", name=name, kind=type(exc).__name__) from exc
         except (OSError, ValueError, SyntaxError, EOFError) as exc:
-            raise IngestError("I033", f"Không giải mã được ảnh trong tệp {name} (ảnh hỏng hoặc bị cắt cụt: "
-                                      f"{type(exc).__name__}).") from exc
+            raise IngestError("I045", name=name, kind=type(exc).__name__) from exc
 
     def _run(self, name: str, number: int, command: list[str], doing: str) -> subprocess.CompletedProcess:
         env = dict(os.environ, OMP_THREAD_LIMIT="1")  # tesseract's OpenMP threads cost more than they save
         try:
             proc = subprocess.run(command, capture_output=True, timeout=self.timeout, env=env)
         except subprocess.TimeoutExpired:
-            raise IngestError("I035", f"Trang {number} của tệp {name}: {doing} quá {self.timeout:.0f} giây, đã dừng "
-                                      f"(trang quá lớn hoặc quá phức tạp).") from None
+            raise IngestError("I035", number=number, name=name, doing=doing, seconds=self.timeout) from None
         except OSError as exc:
-            raise IngestError("I036", f"Không chạy được {Path(command[0]).name} cho trang {number} của tệp {name} "
-                                      f"({exc.strerror or type(exc).__name__}).") from exc
+            raise IngestError("I046", tool=Path(command[0]).name, number=number, name=name, reason=exc.strerror or type(exc).__name__) from exc
         if proc.returncode != 0:
             said = proc.stderr.decode("utf-8", "replace").strip().splitlines()
-            raise IngestError("I036", f"Trang {number} của tệp {name}: {doing} không thành công"
-                                      f"{' (' + said[-1][:200] + ')' if said else ''}.")
+            raise IngestError("I036", number=number, name=name, doing=doing, said=' (' + said[-1][:200] + ')' if said else '')
         return proc
 
     # --- one page -------------------------------------------------------------------
@@ -304,8 +292,7 @@ def _import_imaging():
         import numpy
         from PIL import Image
     except ImportError as exc:
-        raise IngestError("I039", "Chưa cài thư viện numpy và Pillow để xử lý ảnh trang quét: hãy chạy "
-                                  "`pip install numpy pillow` (hoặc cài lại dtikg).") from exc
+        raise IngestError("I039") from exc
     return numpy, Image
 
 

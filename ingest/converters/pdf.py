@@ -71,9 +71,9 @@ class PdfConverter:
     def convert(self, name: str, data: bytes,
                 on_page: Callable[[int, int], None] | None = None) -> Document:
         if not data or not data.strip():
-            raise IngestError("I001", f"Tệp {name} rỗng: không có nội dung để đọc.")
+            raise IngestError("I001", name=name)
         if b"%PDF-" not in data[:1024]:
-            raise IngestError("I010", f"Tệp {name} không phải tệp PDF (không có phần đầu %PDF).")
+            raise IngestError("I028", name=name)
         pdfplumber = _import_pdfplumber()
         try:
             pdf = pdfplumber.open(io.BytesIO(data), raise_unicode_errors=False)
@@ -94,9 +94,9 @@ class PdfConverter:
         except Exception as exc:
             raise _open_error(name, exc) from exc
         if not pages:
-            raise IngestError("I010", f"Tệp {name} không có trang nào (tệp PDF rỗng hoặc bị cắt cụt).")
+            raise IngestError("I029", name=name)
         if len(pages) > self.max_pages:
-            raise IngestError("I010", f"Tệp {name} có {len(pages)} trang, vượt giới hạn {self.max_pages} trang.")
+            raise IngestError("I038", name=name, pages=len(pages), limit=self.max_pages)
         read: list[_PageRead] = []
         for number, page in enumerate(pages, 1):
             try:
@@ -108,8 +108,7 @@ class PdfConverter:
             if on_page is not None:
                 on_page(number, len(pages))
         if all(p.broken for p in read):
-            raise IngestError("I010", f"Tệp {name} là tệp PDF bị hỏng, không đọc được trang nào "
-                                      f"({read[0].broken}).")
+            raise IngestError("I050", name=name, reason=read[0].broken)
         return read
 
     def _check_text_layer(self, name: str, read: list[_PageRead]) -> list[str]:
@@ -118,25 +117,21 @@ class PdfConverter:
         scanned = [p.number for p in read if p.chars == 0 and p.graphics]
         if total == 0:
             if scanned:
-                raise IngestError("I013", f"Tệp {name} không có lớp chữ (có vẻ là ảnh quét): cần nhận dạng "
-                                          f"ký tự (OCR) để đọc.")
-            raise IngestError("I001", f"Tệp {name} không có chữ nào để đọc.")
+                raise IngestError("I054", name=name)
+            raise IngestError("I019", name=name)
         bad = sum(p.bad for p in read)
         if bad / total > self.garbage_ratio:
-            raise IngestError("I013", f"Lớp chữ của tệp {name} không đọc được ({bad * 100 // total}% ký tự là "
-                                      f"ký tự riêng của phông, mã glyph hoặc ký tự lạ): cần nhận dạng ký tự (OCR).")
+            raise IngestError("I013", name=name, percent=bad * 100 // total)
         legacy = sum(p.legacy for p in read)
         vietnamese = sum(p.vietnamese for p in read)
         if legacy / total > 0.05 and vietnamese / total < 0.01:
-            raise IngestError("I013", f"Lớp chữ của tệp {name} dùng bảng mã phông cũ (TCVN3/VNI), không phải "
-                                      f"Unicode: cần nhận dạng ký tự (OCR) hoặc chuyển mã trước khi nạp.")
+            raise IngestError("I051", name=name)
         warnings = []
         broken = [p.number for p in read if p.broken]
         if broken:
             warnings.append(f"Trang {_pages_text(broken)} bị hỏng, không đọc được; đã bỏ qua.")
         if len(scanned) * 2 >= len(read):
-            raise IngestError("I013", f"Phần lớn các trang của tệp {name} không có lớp chữ (trang "
-                                      f"{_pages_text(scanned)}): cần nhận dạng ký tự (OCR) để đọc.")
+            raise IngestError("I052", name=name, pages=_pages_text(scanned))
         if scanned:
             warnings.append(f"Trang {_pages_text(scanned)} không có lớp chữ (có thể là ảnh quét), cần nhận dạng "
                             f"ký tự (OCR); nội dung các trang này chưa được đọc.")
@@ -151,8 +146,7 @@ def _import_pdfplumber():
     try:
         import pdfplumber
     except ImportError as exc:
-        raise IngestError("I014", "Chưa cài thư viện pdfplumber để đọc tệp PDF: hãy chạy "
-                                  "`pip install 'pdfplumber>=0.11'` (hoặc cài lại dtikg).") from exc
+        raise IngestError("I053") from exc
     return pdfplumber
 
 
@@ -168,10 +162,8 @@ def _open_error(name: str, exc: Exception) -> IngestError:
     from pdfminer.pdfdocument import PDFEncryptionError
     cause = exc.args[0] if exc.args and isinstance(exc.args[0], BaseException) else exc
     if isinstance(cause, PDFEncryptionError):
-        return IngestError("I011", f"Tệp {name} được bảo vệ bằng mật khẩu (PDF mã hóa): hãy gỡ mật khẩu "
-                                   f"rồi nạp lại.")
-    return IngestError("I010", f"Tệp {name} là tệp PDF bị hỏng hoặc bị cắt cụt, không đọc được "
-                               f"({type(cause).__name__}).")
+        return IngestError("I011", name=name)
+    return IngestError("I010", name=name, kind=type(cause).__name__)
 
 
 def _close(pdf: Any) -> None:

@@ -19,7 +19,7 @@ from ingest.converters import ocr as ocr_module
 from ingest.converters.ocr import OcrConverter, Word, find_grids, media_type_of, read_page
 from ingest.converters.pdf import PdfConverter
 from ingest.document import Document
-from ingest.errors import IngestError
+from ingest.errors import NEEDS_OCR, IngestError
 
 FONTS = ("/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf",
          "/usr/share/fonts/truetype/liberation/LiberationSerif-Regular.ttf")
@@ -349,7 +349,7 @@ def test_scanned_development_plan(ocr_tools, shared_dev_docs, tmp_path, artifact
     data = _scan(shared_dev_docs / "binh_dinh_2024.pdf", tmp_path)
     with pytest.raises(IngestError) as info:
         PdfConverter().convert("binh_dinh_2024_scan.pdf", data)
-    assert info.value.code == "I013"
+    assert info.value.code in NEEDS_OCR
 
     stamps = [time.perf_counter()]
     doc = OcrConverter().convert("binh_dinh_2024_scan.pdf", data, on_page=lambda done, total: stamps.append(time.perf_counter()))
@@ -462,9 +462,9 @@ def _small_text_png(font: str) -> bytes:
 @pytest.mark.parametrize("data, code", [
     (b"", "I001"), (b"  \n", "I001"),
     (b"GIF89a\x01\x00\x01\x00", "I033"), ("Kế hoạch số 12/KH-UBND".encode(), "I033"),
-    (b"\x89PNG\r\n\x1a\n" + b"\x00" * 40, "I033"),  # a PNG cut short
-    (b"\xff\xd8\xff\xe0" + b"garbage" * 10, "I033"),
-    (b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n", "I034"),  # no page tree, no xref
+    (b"\x89PNG\r\n\x1a\n" + b"\x00" * 40, "I045"),  # a PNG cut short
+    (b"\xff\xd8\xff\xe0" + b"garbage" * 10, "I045"),
+    (b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n", "I042"),  # no page tree, no xref
 ])
 def test_undecodable_input_is_reported_in_vietnamese(ocr_tools, data, code):
     with pytest.raises(IngestError) as info:
@@ -522,7 +522,7 @@ def test_too_many_pages_are_refused(ocr_tools, font):
     frames[0].save(tiff, "TIFF", save_all=True, append_images=frames[1:])
     with pytest.raises(IngestError) as info:
         OcrConverter(max_pages=2).convert("nhieu_trang.tif", tiff.getvalue())
-    assert info.value.code == "I038"
+    assert info.value.code == "I043"
 
 
 def test_a_leaning_scan_is_straightened_first(ocr_tools, font):

@@ -79,5 +79,29 @@ def test_spelling_key_unifies_variants(variant):
     (int(50.08 * 1_048_576), "50,1 MB"),       # Vietnamese decimal comma
 ])
 def test_the_size_limit_message_shows_the_excess(size, shown):
-    from ingest.errors import too_large_message
-    assert too_large_message("a.txt", size, 20 * 1_048_576) == f"Tệp a.txt quá lớn ({shown}; tối đa 20 MB)."
+    from ingest.errors import IngestError, too_large
+    assert IngestError("I005", **too_large("a.txt", size, 20 * 1_048_576)).message == \
+        f"Tệp a.txt quá lớn ({shown}; tối đa 20 MB)."
+
+
+def test_every_error_code_is_defined_once_and_every_raise_names_a_defined_code():
+    """The one error table: each code has one Vietnamese message, and no raise site writes its own text."""
+    import ast
+    import re
+    from pathlib import Path
+
+    from ingest.errors import Errors
+    root = Path(__file__).resolve().parents[2]
+    codes = {name for name in vars(Errors) if re.fullmatch(r"[A-Z]\d{3}", name)}
+    messages = [getattr(Errors, c) for c in codes]
+    assert len(set(messages)) == len(messages), "two codes share one message"
+    raised = set()
+    for path in (p for pkg in ("ingest", "kg", "qa", "ui") for p in (root / pkg).rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", "").endswith(("Error", "Rejected", "Refused")) \
+                    and node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str) \
+                    and re.fullmatch(r"[A-Z]\d{3}", node.args[0].value):
+                assert len(node.args) == 1, f"{path.name}:{node.lineno} writes its own message"
+                raised.add(node.args[0].value)
+    assert raised <= codes, raised - codes
+    assert codes - raised == set(), f"codes no one raises: {sorted(codes - raised)}"

@@ -164,7 +164,7 @@ def test_a_failed_graph_write_puts_the_kept_files_back(store, office_plans, tmp_
     new.write_bytes(seed_files[1].read_bytes())
 
     def refuse(graph, data):
-        raise StoreError("K006", "Không ghi được vào kho dữ liệu: đầy đĩa")
+        raise StoreError("K006", detail="đầy đĩa")
     monkeypatch.setattr(store.store, "replace_graph", refuse)
     outcomes = store.ingest([edited, new])
     assert [o.ok for o in outcomes] == [False, False] and "đầy đĩa" in outcomes[0].message
