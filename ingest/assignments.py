@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ontology.folding import fold
+from ontology.folding import fold, fold_aligned
 from ontology.lexicon import role_cues
 
 from .agencies import known_agency_prefix, looks_like_agency
@@ -51,11 +51,6 @@ class _Cue:
     end: int
 
 
-def _aligned_fold(text: str) -> str:
-    """Fold character by character so that offsets stay those of `text`."""
-    return "".join((fold(c) or " ")[:1] if not c.isspace() else " " for c in text)
-
-
 def _cue_at(folded: str, pos: int) -> _Cue | None:
     """The longest role cue starting at `pos` (on a word boundary)."""
     if pos > 0 and folded[pos - 1].isalnum():
@@ -84,7 +79,7 @@ def split_clauses(text: str) -> list[tuple[str, int]]:
         parts = [p for p in sentence.split(";")]
         current = parts[0]
         for part in parts[1:]:
-            if looks_like_agency(_OPENER.sub("", part.strip())) and _first_cue(_aligned_fold(part)):
+            if looks_like_agency(_OPENER.sub("", part.strip())) and _first_cue(fold_aligned(part)):
                 out.append((current, number))
                 current = part
             else:
@@ -175,7 +170,7 @@ class AssignmentProseReader:
             cursor = start + len(clause)
             assignments = self._clause(ctx, clause, paragraph, start)
             if not assignments and index == 0 and inherited and not looks_like_agency(clause) and (
-                    not needs_cue or _cue_at(_aligned_fold(clause), 0)):
+                    not needs_cue or _cue_at(fold_aligned(clause), 0)):
                 assignments = self._inherited(ctx, clause, paragraph, start, inherited)
             if assignments:
                 found.append([start, cursor, assignments, sentence])
@@ -204,7 +199,7 @@ class AssignmentProseReader:
 
     def _more_roles(self, ctx: ReadContext, clause: str, paragraph: Paragraph, at: int,
                     assignments: list[Assignment]) -> list[Assignment]:
-        cue = _cue_at(_aligned_fold(clause), len(clause) - len(clause.lstrip(" ;,")))
+        cue = _cue_at(fold_aligned(clause), len(clause) - len(clause.lstrip(" ;,")))
         if cue is None or cue.role in (AssignmentRole.COORDINATE, AssignmentRole.LEAD):
             return []
         subject = {a.agency.name: a.agency for a in assignments if a.role is not AssignmentRole.COORDINATE}
@@ -215,14 +210,14 @@ class AssignmentProseReader:
     def _heading_mentions(self, ctx: ReadContext, body: str) -> list | None:
         """The agencies of a heading that lists only agencies and ends with ':'."""
         body = body.strip()
-        if not body.endswith(":") or not looks_like_agency(body) or _first_cue(_aligned_fold(body)):
+        if not body.endswith(":") or not looks_like_agency(body) or _first_cue(fold_aligned(body)):
             return None
         mentions = ctx.resolver.split(body[:-1])
         return mentions or None
 
     def _inherited(self, ctx: ReadContext, clause: str, paragraph: Paragraph, at: int, mentions: list) -> list[Assignment]:
         """Lead (and any roles the clause opens with, "Đôn đốc, tổng hợp …") for agencies named above."""
-        folded = _aligned_fold(clause)
+        folded = fold_aligned(clause)
         roles = [AssignmentRole.LEAD]
         pos = 0
         while True:
@@ -243,7 +238,7 @@ class AssignmentProseReader:
         begin = opener.end() if opener else 0
         if not looks_like_agency(clause[begin:]):
             return []
-        folded = _aligned_fold(clause)
+        folded = fold_aligned(clause)
         subject = self._agency_list(clause, begin)
         if not subject:
             return []
@@ -361,7 +356,7 @@ def _name_extent(piece: str, continuing: bool = False) -> tuple[str, str]:
     if known and not continuing:
         return piece[:known].strip(), piece[known:].strip()
     words = piece.split()
-    folded = _aligned_fold(piece)
+    folded = fold_aligned(piece)
     cut = None
     for i in range(1, len(words)):  # a role cue ends the name ("… tỉnh chủ trì")
         pos = len(" ".join(words[:i])) + 1

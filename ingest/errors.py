@@ -59,6 +59,7 @@ class Errors:
     I052 = "Phần lớn các trang của tệp {name} không có lớp chữ (trang {pages}): cần nhận dạng ký tự (OCR) để đọc."
     I053 = "Chưa cài thư viện pdfplumber để đọc tệp PDF: hãy chạy `pip install 'pdfplumber>=0.11'` (hoặc cài lại dtikg)."
     I054 = "Tệp {name} không có lớp chữ (có vẻ là ảnh quét): cần nhận dạng ký tự (OCR) để đọc."
+    I055 = "Tệp {name} chứa ảnh {member} quá lớn ({size}; tối đa {limit} một ảnh): không đọc. Hãy nén hoặc bỏ ảnh rồi lưu lại."
     # The store (kg)
     K001 = "Không mở được kho dữ liệu tại {path}: {detail}"
     K002 = "Giá trị không hợp lệ cho truy vấn: {term!r}"

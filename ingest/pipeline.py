@@ -16,22 +16,29 @@ from .plan import plan_self_references, read_plan
 from .assignments import AssignmentProseReader
 from .prose import AgencySectionReader, TargetStatementReader, TaskBlockReader
 from .records import DocumentExtraction, Item, ItemKind, LegalReference, SourceFile
-from .converters import SUPPORTED_SUFFIXES, convert
+from .converters import SUPPORTED_SUFFIXES, convert, sniff
 from .document import Document
 from .paragraphs import build_paragraphs
 from .tables import CellTableReader, TableReader
 
-# Real plans are under 1 MB; reading 50 MB of text takes half a minute, so 20 MB is the cap.
+# Real plans are under 1 MB of text; reading 50 MB of text takes half a minute, so 20 MB is the
+# cap for text. A signed PDF or a Word file with scanned annexes is larger: 200 MB for those.
 MAX_BYTES = 20 * 1024 * 1024
+MAX_FILE_BYTES = 200 * 1024 * 1024
 
 
 class DocumentReader:
     """Reads one plan document into frozen records with provenance."""
 
-    def __init__(self, max_bytes: int = MAX_BYTES):
-        if max_bytes <= 0:
-            raise ValueError(f"max_bytes must be positive, got {max_bytes!r}")
+    def __init__(self, max_bytes: int = MAX_BYTES, max_file_bytes: int = MAX_FILE_BYTES):
+        if max_bytes <= 0 or max_file_bytes <= 0:
+            raise ValueError(f"size limits must be positive, got {max_bytes!r} and {max_file_bytes!r}")
         self.max_bytes = max_bytes
+        self.max_file_bytes = max_file_bytes
+
+    def limit_for(self, head: bytes) -> int:
+        """The size cap for a file that starts with these bytes: text, or another format."""
+        return self.max_bytes if sniff(head) == "text" else self.max_file_bytes
 
     def warm_up(self) -> None:
         """Load the part-of-speech model the prose reader may need (explicit, not in __init__)."""
@@ -45,15 +52,18 @@ class DocumentReader:
             raise IngestError("I003", name=path.name, formats=', '.join(SUPPORTED_SUFFIXES))
         try:
             size = path.stat().st_size
+            with path.open("rb") as f:
+                limit = self.limit_for(f.read(1024))
         except OSError as exc:
             raise IngestError("I004", name=path.name, reason=exc.strerror) from exc
-        if size > self.max_bytes:
-            raise IngestError("I005", **too_large(path.name, size, self.max_bytes))
+        if size > limit:
+            raise IngestError("I005", **too_large(path.name, size, limit))
         return self.read(path.name, path.read_bytes(), on_page)
 
     def read(self, name: str, data: bytes, on_page=None) -> DocumentExtraction:
-        if len(data) > self.max_bytes:
-            raise IngestError("I005", **too_large(name, len(data), self.max_bytes))
+        limit = self.limit_for(data[:1024])
+        if len(data) > limit:
+            raise IngestError("I005", **too_large(name, len(data), limit))
         return self.read_document(self.convert(name, data, on_page), data)
 
     def convert(self, name: str, data: bytes, on_page=None) -> Document:

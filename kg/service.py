@@ -123,14 +123,14 @@ class KnowledgeGraph:
                 files.append(p)
         return files
 
-    def read(self, path: Path) -> DocumentExtraction:
+    def read(self, path: Path, on_page=None) -> DocumentExtraction:
         if not path.exists():
             raise IngestError("I006", path=path)
-        return self.reader.read_path(path)
+        return self.reader.read_path(path, on_page)
 
-    def _read_with_bytes(self, path: Path) -> tuple[DocumentExtraction, bytes | None]:
+    def _read_with_bytes(self, path: Path, on_page=None) -> tuple[DocumentExtraction, bytes | None]:
         """The extraction of a file and the very bytes it was read from (None if they changed)."""
-        doc = self.read(path)
+        doc = self.read(path, on_page)
         try:
             data = path.read_bytes()
         except OSError:
@@ -149,12 +149,15 @@ class KnowledgeGraph:
             from tqdm import tqdm
             bar = tqdm(total=len(files), desc="Đang nạp văn bản", unit="tệp", file=sys.stderr)
         for path in files:
+            pages = _PageBar(path.name) if bar else None
             try:
-                doc, data = self._read_with_bytes(path)
+                doc, data = self._read_with_bytes(path, pages)
                 outcomes.append(self.ingest_extraction(doc, data))
             except DtikgError as exc:
                 outcomes.append(IngestOutcome(path.name, False, exc.message))
             finally:
+                if pages:
+                    pages.close()
                 if bar:
                     bar.update(1)
         if bar:
@@ -319,3 +322,22 @@ def _write_atomic(path: Path, data: bytes) -> None:
         tmp.replace(path)
     finally:
         tmp.unlink(missing_ok=True)
+
+
+class _PageBar:
+    """A second progress bar, per page, for the paged file being read (PDF, scans)."""
+
+    def __init__(self, name: str):
+        self.name = name
+        self.bar = None
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.bar is None:
+            from tqdm import tqdm
+            self.bar = tqdm(total=total, desc=f"  {self.name}", unit="trang", file=sys.stderr, leave=False)
+        self.bar.n = done
+        self.bar.refresh()
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()

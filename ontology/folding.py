@@ -18,3 +18,16 @@ def fold_key(text: str) -> str:
     """A spelling-insensitive key: folded, only letters and digits, the word 'và' dropped."""
     words = re.findall(r"[a-z0-9]+", fold(text.replace("&", " ")))
     return "".join(w for w in words if w != "va")
+
+
+def fold_aligned(text: str) -> str:
+    """Fold character by character, keeping every offset of `text` ("Sở" → "so"): for finding
+    a folded phrase and cutting the original at the same place."""
+    out = []
+    for c in text or "":
+        if c.isspace():
+            out.append(" ")
+            continue
+        base = unicodedata.normalize("NFD", c)[0]
+        out.append("d" if c in "đĐ" else (base.lower()[:1] or c))
+    return "".join(out)

@@ -8,13 +8,12 @@ a query.
 from __future__ import annotations
 
 import re
-import unicodedata
 from functools import lru_cache
 
 from rapidfuzz import fuzz
 
 from ingest.agencies import looks_like_agency
-from ontology.folding import fold
+from ontology.folding import fold, fold_aligned
 from ontology import codelists
 from ontology.lexicon import agency_head_pattern
 
@@ -51,16 +50,6 @@ _HOLDERS = "(" + "|".join(sorted({" ".join(re.findall(r"[a-z0-9]+", fold(label))
 def norm(text: str) -> str:
     """Folded words separated by single spaces (punctuation dropped), aligned for matching."""
     return " ".join(re.findall(r"[a-z0-9]+", fold(text.replace("&", " "))))
-
-
-def _fold_char(c: str) -> str:
-    base = unicodedata.normalize("NFD", c)[0]
-    return {"đ": "d", "Đ": "d"}.get(c, base.lower())
-
-
-def aligned_fold(text: str) -> str:
-    """Fold character by character, keeping positions ("Sở" → "so")."""
-    return "".join(_fold_char(c) for c in text)
 
 
 @lru_cache(maxsize=1)

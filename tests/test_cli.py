@@ -60,3 +60,11 @@ def test_sparql_export_and_errors(cli_store, tmp_path):
     assert out.read_text(encoding="utf-8").startswith("@prefix")
     missing = dtikg("ingest", str(tmp_path / "khong-co.txt"), "--quiet", store=store)
     assert missing.returncode == 1 and "Không tìm thấy tệp" in missing.stderr and "Traceback" not in missing.stderr
+
+
+def test_ingest_of_a_pdf_shows_a_progress_bar_per_page(tmp_path, shared_dev_docs):
+    store = tmp_path / "store"
+    proc = dtikg("ingest", str(shared_dev_docs / "binh_dinh_2024.pdf"), "--store", str(store), store=store)
+    assert proc.returncode == 0, proc.stderr
+    assert "binh_dinh_2024.pdf" in proc.stderr and "5/5" in proc.stderr and "trang" in proc.stderr
+    assert "binh_dinh_2024.pdf: 27 chỉ tiêu" in proc.stdout

@@ -31,6 +31,8 @@ MAX_UNPACKED_BYTES = 200 * MIB
 # Word XML compresses 5-20×; a member over 1 MB that unpacks more than 100× is a zip bomb.
 MAX_RATIO = 100
 RATIO_FLOOR = MIB
+# One embedded picture this large is no plan's: python-docx would hold it in memory whole.
+MAX_MEDIA_BYTES = 50 * MIB
 MAX_MEMBERS = 10_000
 _MAX_DEPTH = 40  # nesting of tables / text boxes / content controls we follow
 _MAX_SPAN = 64
@@ -117,6 +119,9 @@ class DocxConverter:
                 raise IngestError("I025", name=name, member=member.filename, size=_mb(member.file_size), ratio=ratio)
             if member.flag_bits & 0x1:
                 raise IngestError("I026", name=name)
+            if member.filename.startswith("word/media/") and member.file_size > MAX_MEDIA_BYTES:
+                raise IngestError("I055", name=name, member=member.filename.rsplit("/", 1)[-1],
+                                  size=_mb(member.file_size), limit=_mb(MAX_MEDIA_BYTES))
         if total > self.max_unpacked_bytes:
             raise IngestError("I012", name=name, size=_mb(total), limit=_mb(self.max_unpacked_bytes))
         if not any(m.filename == "[Content_Types].xml" for m in members):

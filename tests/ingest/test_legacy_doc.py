@@ -33,3 +33,32 @@ def test_with_libreoffice_a_broken_doc_is_refused_and_nothing_is_left_behind(tmp
     with pytest.raises(IngestError) as err:
         DocumentReader().read("hong.doc", OLE)
     assert err.value.code == "I016"
+
+
+def test_a_docx_with_a_huge_embedded_picture_is_refused_and_stores_nothing(tmp_path):
+    """A 60 MB picture (incompressible, so no zip bomb) inside a Word file: refused in Vietnamese."""
+    import io
+    import os
+    import zipfile
+
+    import docx
+
+    from kg.service import KnowledgeGraph
+    plain = io.BytesIO()
+    document = docx.Document()
+    document.add_paragraph("1. Sở Y tế chủ trì triển khai bệnh án điện tử, hoàn thành trong Quý IV/2024.")
+    document.save(plain)
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(plain.getvalue())) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            dst.writestr(item, src.read(item))
+        dst.writestr("word/media/image1.png", b"\x89PNG\r\n\x1a\n" + os.urandom(60 * 1024 * 1024))
+    path = tmp_path / "ke_hoach_anh_lon.docx"
+    path.write_bytes(out.getvalue())
+    graph = KnowledgeGraph(tmp_path / "store")
+    try:
+        [outcome] = graph.ingest([path])
+        assert not outcome.ok and "image1.png" in outcome.message and "quá lớn" in outcome.message
+        assert graph.stats()["documents"] == []
+    finally:
+        graph.close()
