@@ -2,8 +2,9 @@
 topics, Vietnamese prose grouped by province and role, every item with its source line."""
 from __future__ import annotations
 
-import re
 from collections import OrderedDict, defaultdict
+from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 
 from rdflib import Literal, URIRef
@@ -13,115 +14,16 @@ from ontology.folding import fold
 from kg.builder import province_iri
 from kg.queries import query
 from kg.store import GraphStore
-from ontology import codelists
 
 from .catalog import Catalog, CatalogDocument, CatalogItem
-from .records import Answer, AnswerItem, ParsedQuestion, Source
+from .phrasing import (KIND_VI, interpretation, plan_reference, plural_noun, role_label, role_text, vn_date,
+                       words, write_citation)
+from .records import Answer, AnswerItem, Intent, ParsedQuestion, Source
 from .retriever import INDEXED_KINDS, HybridRetriever
 
-KIND_VI = {"indicator": "chỉ tiêu", "sub_item": "chỉ tiêu thành phần", "task": "nhiệm vụ", "duty": "trách nhiệm tổ chức thực hiện",
-           "info_item": "mục thông tin chung", "team": "đoàn kiểm tra"}
 ANSWER_KIND = {"sub_item": "indicator"}
 TEAM_ROLES = ("team_leader", "team_deputy", "team_member", "inspected")
 MAX_LISTED = 60
-
-
-def _words(text: str) -> str:
-    return " ".join(re.findall(r"[a-z0-9]+", fold(text)))
-
-
-_TITLE_WORDS = 10  # a plan without a number is named by at most this many words of its title
-_LINKING_WORDS = frozenset({"va", "cac", "cua", "ve", "cho", "trong", "voi", "nhung", "duoc", "de", "tai", "theo"})
-
-
-def write_citation(plan: str, line: int, page: int | None = None, ocr_confidence: float | None = None) -> str:
-    """The one way an answer cites a source line: the plan, its page (paged formats) and line,
-    and for a line read from a scan the OCR confidence, e.g.
-    "KH 86/KH-UBND (Đắk Lắk), trang 3, dòng 12 (bản quét, độ tin cậy 87%)"."""
-    text = f"{plan}, trang {page}, dòng {line}" if page else f"{plan}, dòng {line}"
-    if ocr_confidence is not None:
-        percent = ocr_confidence * 100 if ocr_confidence <= 1 else ocr_confidence
-        text += f" (bản quét, độ tin cậy {round(percent)}%)"
-    return text
-
-
-def plan_reference(plan: CatalogDocument | None, file: str) -> str:
-    """How citations name the plan a file holds: type and number, "KH 11252/KH-UBND (Khánh Hòa)";
-    without a number, a short title ("Kế hoạch hoạt động của Ban chỉ đạo chuyển đổi số (Bắc
-    Giang)") or "Kế hoạch (Ninh Bình)"; the file name only when nothing else is known."""
-    province = plan.province if plan else None
-    where = f" ({province})" if province else ""
-    if plan is not None and plan.id_local:
-        return f"{plan.type_code or 'KH'} {plan.id_local}{where}"
-    title = _short_title(plan.label, province) if plan is not None else None
-    if title:
-        return title + where
-    return f"Kế hoạch{where}" if province else f"Kế hoạch ({file})"
-
-
-def _short_title(label: str | None, province: str | None) -> str | None:
-    """"Kế hoạch <subject>" from a plan's title, cut before "tỉnh <province>", "năm 2024" or a
-    parenthesis; None for a title the reader made up ("Kế hoạch chuyển đổi số tỉnh X") or none."""
-    words = (label or "").split()
-    if len(words) < 3 or fold(" ".join(words[:2])) != "ke hoach":
-        return None
-    rest, body = words[2:], []
-    place = fold(province) if province else None
-    for i, word in enumerate(rest):
-        ahead = fold(" ".join(rest[i:i + 6]))
-        if word.startswith("(") or (place and (ahead.startswith(f"tinh {place}") or
-                                               ahead.startswith(f"thanh pho {place}"))):
-            break
-        if fold(word) == "nam" and i + 1 < len(rest) and re.fullmatch(r"(19|20)\d\d", rest[i + 1]):
-            break
-        body.append(word)
-    if not body or fold(" ".join(body)) == "chuyen doi so":
-        return None
-    cut = len(body) > _TITLE_WORDS
-    body = body[:_TITLE_WORDS]
-    while cut and len(body) > 1 and fold(body[-1]) in _LINKING_WORDS:  # "… nhiệm vụ và các…" reads cut off
-        body.pop()
-    text = " ".join(body).rstrip(",;:-–")
-    if text.isupper():
-        text = text.lower()
-    elif text[1:2].islower():
-        text = text[0].lower() + text[1:]
-    return f"Kế hoạch {text}{'…' if cut else ''}"
-
-
-def role_label(notation: str) -> str:
-    try:
-        return codelists.role(notation).label
-    except ValueError:
-        return notation
-
-
-def vn_date(iso: str | None) -> str | None:
-    if not iso:
-        return None
-    try:
-        d = date.fromisoformat(iso[:10])
-    except ValueError:
-        return iso
-    return f"{d.day:02d}/{d.month}/{d.year}"
-
-
-def _role_text(roles: tuple[str, ...]) -> str:
-    if not roles or len(roles) >= 5:
-        return "có trách nhiệm với"
-    if set(roles) == {"lead", "monitor_lead", "aggregate"}:
-        return "chủ trì (kể cả chủ trì theo dõi, chủ trì tổng hợp)"
-    if set(roles) == {"monitor", "monitor_lead"}:
-        return "theo dõi"
-    return ", ".join(dict.fromkeys(role_label(r) for r in roles))
-
-
-def _plural(kinds: tuple[str, ...]) -> str:
-    if kinds and set(kinds) <= {"indicator", "sub_item"}:
-        return "chỉ tiêu"
-    if kinds == ("task",):
-        return "nhiệm vụ"
-    return "mục"
 
 
 class Answerer:
@@ -133,6 +35,7 @@ class Answerer:
         self._group_index: dict | None = None
         self._worded_continuous: set[str] | None = None
         self._plan_references: dict[str, str] = {}
+        self._families = self.families()
 
     # ------------------------------------------------------------------ shared helpers
     def _item(self, item: CatalogItem, roles=(), via_group=False, score=None) -> AnswerItem:
@@ -214,11 +117,26 @@ class Answerer:
         return item.kind != "info_item"
 
     # ------------------------------------------------------------------ dispatch
+    def families(self) -> dict[Intent, "Callable[[ParsedQuestion], Answer]"]:
+        """The answer family of every intent (a closed registry; a test checks it is complete)."""
+        return {
+            Intent.TEAM: self._answer_team, Intent.DOCUMENT_PROVINCES: self._answer_document_provinces,
+            Intent.DOCUMENT_INFO: self._answer_document_info, Intent.DOCUMENT_CONTEXT: self._answer_document_context,
+            Intent.DOCUMENT_ITEMS: self._answer_document_items, Intent.BASELINE: self._answer_baseline,
+            Intent.COMPARE: self._answer_compare, Intent.PLAN_DOCUMENTS: self._answer_plan_documents,
+            Intent.ITEM_GROUNDS: self._answer_item_grounds, Intent.UNKNOWN_AGENCY: self._answer_unknown_agency,
+            Intent.UNKNOWN_DOCUMENT: self._answer_unknown_document,
+            Intent.AGENCY_PROVINCES: self._answer_agency_provinces, Intent.ITEM_AGENCIES: self._answer_item_agencies,
+            Intent.AGENCY_ITEMS: self._answer_agency_items, Intent.DEADLINE_ITEMS: self._answer_deadline_items,
+            Intent.ITEM_DETAILS: self._answer_item_details, Intent.LIST_ITEMS: self._answer_list_items,
+            Intent.SEARCH: self._answer_search,
+        }
+
     def answer(self, pq: ParsedQuestion) -> Answer:
         if not pq.question.strip():
             return self._empty(pq, "Vui lòng nhập câu hỏi, ví dụ: “Sở Y tế chủ trì những chỉ tiêu nào?”.")
-        handler = getattr(self, f"_answer_{pq.intent}", self._answer_search)
-        return handler(pq)
+        answer = self._families[pq.intent](pq)
+        return replace(answer, interpretation=interpretation(pq, self.catalog))
 
     # ------------------------------------------------------------------ agency → items
     def _agents_for(self, pq: ParsedQuestion) -> list[str]:
@@ -279,8 +197,8 @@ class Answerer:
         agents, direct, via = self._collect_agency_items(pq)
         name = pq.agencies[0].label if pq.agencies else "Cơ quan"
         where = f" ở {pq.province}" if pq.province else ""
-        role_text = _role_text(pq.roles)
-        noun = _plural(pq.kinds)
+        roles_said = role_text(pq.roles)
+        noun = plural_noun(pq.kinds)
         if not agents:
             return self._empty(pq, f"Không tìm thấy {name}{where} trong các kế hoạch đã nạp.", 0)
         order = lambda iri: (self.catalog.items[iri].province or "", self.catalog.items[iri].file,  # noqa: E731
@@ -292,9 +210,9 @@ class Answerer:
                      for i, (rs, _g) in via.items()]
         count = len(items)
         if not items and not via_items:
-            return self._empty(pq, f"{name}{where} không được giao {role_text} {noun} nào trong các kế hoạch đã nạp.", 0)
+            return self._empty(pq, f"{name}{where} không được giao {roles_said} {noun} nào trong các kế hoạch đã nạp.", 0)
         provinces = sorted({it.province or "" for it in items})
-        head = f"{name} {role_text} {count} {noun}" + (f" ở {len(provinces)} tỉnh" if len(provinces) > 1 else where)
+        head = f"{name} {roles_said} {count} {noun}" + (f" ở {len(provinces)} tỉnh" if len(provinces) > 1 else where)
         lines = [head + ":" if items else head + "."]
         by_prov: dict[str, list[AnswerItem]] = defaultdict(list)
         for it in items:
@@ -408,12 +326,12 @@ class Answerer:
                     found[item.iri] = item
         names = "; ".join(self._doc_label(d) for d in docs)
         if not found:
-            return Answer(pq.question, f"{names}: không có {_plural(pq.kinds)} nào trong các kế hoạch đã nạp "
+            return Answer(pq.question, f"{names}: không có {plural_noun(pq.kinds)} nào trong các kế hoạch đã nạp "
                                        f"dẫn chiếu văn bản này.", 0,
                           tuple(self._doc_item(d) for d in docs), pq.intent)
         ordered = sorted(found.values(), key=lambda i: (i.province or "", i.file, i.line))
         items = [self._item(i) for i in ordered]
-        lines = [f"{names} liên quan đến {len(items)} {_plural(pq.kinds)}:"]
+        lines = [f"{names} liên quan đến {len(items)} {plural_noun(pq.kinds)}:"]
         for it in items[:MAX_LISTED]:
             lines.append(f"• {it.province}: {it.number}. {it.label} [{it.source.citation}]")
         return Answer(pq.question, "\n".join(lines), len(items), tuple(items), pq.intent)
@@ -552,8 +470,8 @@ class Answerer:
         phrase = pq.deadline_phrase or ""
         where = f" của {pq.province}" if pq.province else ""
         if not items:
-            return self._empty(pq, f"Không có {_plural(pq.kinds)} nào{where} có thời hạn {phrase}.", 0)
-        lines = [f"{len(items)} {_plural(pq.kinds)}{where} có thời hạn khớp “{phrase}”:"]
+            return self._empty(pq, f"Không có {plural_noun(pq.kinds)} nào{where} có thời hạn {phrase}.", 0)
+        lines = [f"{len(items)} {plural_noun(pq.kinds)}{where} có thời hạn khớp “{phrase}”:"]
         for i in items[:MAX_LISTED]:
             lines.append(f"• {i.province}: {i.number}. {i.text} — hạn: {i.deadline} {self._cite(i)}")
         return Answer(pq.question, "\n".join(lines), len(items), tuple(self._item(i) for i in items), pq.intent)
@@ -621,9 +539,9 @@ class Answerer:
         if pq.lacks_roles:
             items = [i for i in items if not any(a.role in pq.lacks_roles for a in self.catalog.assignments.get(i.iri, ()))]
         if pq.about:
-            items = [i for i in items if f" {pq.about} " in f" {_words(i.text)} "]
+            items = [i for i in items if f" {pq.about} " in f" {words(i.text)} "]
         items.sort(key=lambda i: (i.province or "", i.file, i.line))
-        noun = _plural(pq.kinds or kinds)
+        noun = plural_noun(pq.kinds or kinds)
         lacking = ", ".join(dict.fromkeys(role_label(r) for r in pq.lacks_roles[:1]))
         scope = " ".join(x for x in (f"của {pq.province}" if pq.province else "",
                                      f"thuộc trụ cột {pq.pillar}" if pq.pillar else "",
@@ -686,7 +604,7 @@ class Answerer:
     # ------------------------------------------------------------------ not in the graph / fallback
     def _answer_unknown_agency(self, pq: ParsedQuestion) -> Answer:
         return self._empty(pq, f"Không tìm thấy cơ quan “{pq.unknown_agency}” trong các kế hoạch đã nạp, "
-                               f"nên không có {_plural(pq.kinds)} nào được giao cho cơ quan này.", 0)
+                               f"nên không có {plural_noun(pq.kinds)} nào được giao cho cơ quan này.", 0)
 
     def _answer_search(self, pq: ParsedQuestion) -> Answer:
         if pq.unknown_document:

@@ -19,7 +19,7 @@ from ontology.lexicon import agency_head_pattern
 
 from .catalog import Catalog
 from .normalize import clean_question, has_diacritics
-from .records import AgencyMatch, DocumentMatch, ParsedQuestion
+from .records import AgencyMatch, DocumentMatch, Intent, ParsedQuestion
 
 ALL_ROLES = ("lead", "coordinate", "monitor", "guide", "aggregate", "monitor_lead",
              "team_leader", "team_deputy", "team_member", "inspected")
@@ -206,8 +206,8 @@ class QuestionParser:
             about = re.sub(r"( (nao|gi|khong|vay|a|nhi|the nao))+$", "", " " + m.group(1)).strip() or None
         intent = self._intent(q, documents, agencies, unknown_agency, province, roles, deadline, superlative,
                               baseline, team, kinds, topic, pillar)
-        if intent == "search" and (lacks_roles or about) and (province or kinds or pillar):
-            intent = "list_items"
+        if intent is Intent.SEARCH and (lacks_roles or about) and (province or kinds or pillar):
+            intent = Intent.LIST_ITEMS
         return ParsedQuestion(
             question=text, intent=intent, agencies=tuple(agencies), unknown_agency=unknown_agency,
             province=province, roles=tuple(roles), role_phrase=role_phrase, kinds=kinds,
@@ -299,49 +299,49 @@ class QuestionParser:
         return None, None
 
     def _intent(self, q, documents, agencies, unknown_agency, province, roles, deadline, superlative,
-                baseline, team, kinds, topic="", pillar=None) -> str:
+                baseline, team, kinds, topic="", pillar=None) -> Intent:
         if team or " doan kiem tra " in q:
-            return "team"
+            return Intent.TEAM
         if documents:
             if re.search(r" (vien dan|trich dan|can cu|ap dung|su dung) ", q) and \
                     re.search(r" (tinh nao|nhung tinh|cac tinh) ", q):
-                return "document_provinces"
+                return Intent.DOCUMENT_PROVINCES
             if re.search(r" (tinh nao|ngay nao|ban hanh ngay|ban hanh khi nao|do ai|co quan nao ban hanh) ", q):
-                return "document_info"
+                return Intent.DOCUMENT_INFO
             if re.search(r" (noi dung gi|ve viec gi|noi dung nao|de lam gi|quy dinh gi) ", q):
-                return "document_context"
+                return Intent.DOCUMENT_CONTEXT
             if re.search(r" (chi tieu|nhiem vu|dat ra|giao) ", q):
-                return "document_items"
+                return Intent.DOCUMENT_ITEMS
             if re.search(r" (nhung tinh|tinh nao|cac tinh) ", q):
-                return "document_provinces"
-            return "document_info"
+                return Intent.DOCUMENT_PROVINCES
+            return Intent.DOCUMENT_INFO
         if baseline:
-            return "baseline"
+            return Intent.BASELINE
         if re.search(r" so sanh | giua cac tinh ", q) or (superlative and re.search(r" tinh nao ", q)):
-            return "compare"
+            return Intent.COMPARE
         if re.search(r" (van ban|quyet dinh|thong tu|cong van|nghi quyet|nghi dinh|ke hoach) (nao|gi) ", q) or \
                 re.search(r" (can cu|thuoc van ban|theo van ban) ", q):
             if q.strip().startswith("ke hoach") and " chi tieu " not in q and " nhiem vu " not in q:
-                return "plan_documents"
-            return "item_grounds"
+                return Intent.PLAN_DOCUMENTS
+            return Intent.ITEM_GROUNDS
         if unknown_agency:
-            return "unknown_agency"
+            return Intent.UNKNOWN_AGENCY
         if agencies and re.search(r" tinh nao ", q):
-            return "agency_provinces"
+            return Intent.AGENCY_PROVINCES
         if re.search(r" (ai|co quan nao|don vi nao|so nao|ben nao|nhung co quan|nhung don vi|cac co quan) ", q) \
                 and not (agencies and re.search(r" (chi tieu|nhiem vu) nao ", q)):
-            return "item_agencies"
+            return Intent.ITEM_AGENCIES
         if agencies:
-            return "agency_items"
+            return Intent.AGENCY_ITEMS
         if deadline:
-            return "deadline_items"
+            return Intent.DEADLINE_ITEMS
         if topic and re.search(r" (la bao nhieu|bao nhieu phan tram|muc tieu|dat muc|muc nao|muc bao nhieu|"
                                r"khi nao|bao gio|thoi han|han hoan thanh|den han|gia tri) ", q):
-            return "item_details"
+            return Intent.ITEM_DETAILS
         if (province or pillar or kinds) and (not topic or " phu luc " in q) and \
                 re.search(r" (nhung|bao nhieu|cac|liet ke|gom|nao|co gi) ", q):
-            return "list_items"
-        return "search"
+            return Intent.LIST_ITEMS
+        return Intent.SEARCH
 
     def _topic(self, text: str, consumed: str) -> str:
         q = " " + consumed + " "

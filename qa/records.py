@@ -1,6 +1,7 @@
 """Frozen records of the QA stage: parsed questions and answers (the contract's JSON)."""
 from __future__ import annotations
 
+from enum import Enum
 from dataclasses import dataclass, field
 
 
@@ -21,10 +22,33 @@ class DocumentMatch:
     docs: tuple[str, ...]
 
 
+class Intent(str, Enum):
+    """What a question asks for: a closed set, each answered by one family of `Answerer`."""
+
+    TEAM = "team"
+    DOCUMENT_PROVINCES = "document_provinces"
+    DOCUMENT_INFO = "document_info"
+    DOCUMENT_CONTEXT = "document_context"
+    DOCUMENT_ITEMS = "document_items"
+    BASELINE = "baseline"
+    COMPARE = "compare"
+    PLAN_DOCUMENTS = "plan_documents"
+    ITEM_GROUNDS = "item_grounds"
+    UNKNOWN_AGENCY = "unknown_agency"
+    UNKNOWN_DOCUMENT = "unknown_document"
+    AGENCY_PROVINCES = "agency_provinces"
+    ITEM_AGENCIES = "item_agencies"
+    AGENCY_ITEMS = "agency_items"
+    DEADLINE_ITEMS = "deadline_items"
+    ITEM_DETAILS = "item_details"
+    LIST_ITEMS = "list_items"
+    SEARCH = "search"
+
+
 @dataclass(frozen=True)
 class ParsedQuestion:
     question: str
-    intent: str
+    intent: Intent
     agencies: tuple[AgencyMatch, ...] = ()
     unknown_agency: str | None = None
     province: str | None = None
@@ -94,9 +118,12 @@ class Answer:
     answer: str
     count: int | None
     items: tuple[AnswerItem, ...] = field(default=())
-    intent: str | None = None
+    intent: Intent | str | None = None
+    interpretation: str = ""
 
     def to_json(self) -> dict:
         """The answer object of ../shared/qa/CONTRACT.md (plus a few extra item fields)."""
+        intent = self.intent.value if isinstance(self.intent, Intent) else self.intent
         return {"question": self.question, "answer": self.answer, "count": self.count,
-                "items": [item.to_json() for item in self.items], "intent": self.intent}
+                "interpretation": self.interpretation,
+                "items": [item.to_json() for item in self.items], "intent": intent}

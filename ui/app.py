@@ -84,6 +84,8 @@ CSS = """
 .dtikg-sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
 .dtikg-table a:focus,.dtikg-answer a:focus{outline:2px solid var(--color-accent);outline-offset:1px}
 .dtikg-answer a,.dtikg-table a{padding:0}
+.dtikg-interpretation{margin:0 0 .5rem;padding-bottom:.4rem;white-space:normal;font-size:.92rem;border-bottom:1px solid var(--border-color-primary)}
+.dtikg-interpretation .dtikg-label{font-weight:600}
 .dtikg-frame *{font-family:"Source Sans Pro",ui-sans-serif,system-ui,sans-serif!important}
 """
 SET_LANGUAGE_JS = "() => { document.documentElement.lang = 'vi'; }"

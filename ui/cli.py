@@ -70,6 +70,8 @@ def cmd_ask(args) -> int:
     if args.json:
         _print_json(answer)
     else:
+        if answer.get("interpretation"):
+            print(f"(Câu hỏi được hiểu là: {answer['interpretation']})")
         print(answer["answer"])
     return 0
 

@@ -247,7 +247,10 @@ def answer_html(answer: dict | None) -> str:
                     f"rel='noopener' title='{title}'>{m.group(1)}</a>]")
 
         text = cited.sub(link, text)
-    return f"<div class='dtikg-answer' role='status' aria-live='polite'>{text}</div>"
+    understood = esc(answer.get("interpretation") or "")
+    heading = (f"<p class='dtikg-interpretation'><span class='dtikg-label'>Câu hỏi được hiểu là:</span> "
+               f"{understood}</p>") if understood else ""
+    return f"<div class='dtikg-answer' role='status' aria-live='polite'>{heading}{text}</div>"
 
 
 def summary_text(shown: int, total: int) -> str:

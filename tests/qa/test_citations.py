@@ -12,7 +12,7 @@ import pytest
 
 from ingest.pipeline import DocumentReader
 from kg.service import KnowledgeGraph
-from qa.answerer import plan_reference, write_citation
+from qa.phrasing import plan_reference, write_citation
 from qa.catalog import CatalogDocument
 
 DAK_LAK_PDF, QUANG_TRI_DOCX = "ke_hoach_dak_lak_2024.pdf", "ke_hoach_quang_tri_2024.docx"  # conftest's office_plans

@@ -67,7 +67,7 @@ def test_every_cited_line_holds_its_text(engine, scorer, shared_qa):
 
 def test_contract_shape(engine):
     out = engine.ask("Sở Y tế chủ trì những chỉ tiêu nào?")
-    assert set(out) >= {"question", "answer", "count", "items"}
+    assert set(out) >= {"question", "answer", "count", "items", "interpretation"}
     provinces = {i["province"] for i in out["items"] if not i["via_group"]}
     assert provinces == {"Ninh Bình", "Bắc Giang", "Thanh Hóa"}
     for item in out["items"]:

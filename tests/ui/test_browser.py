@@ -70,6 +70,10 @@ def test_ask_filter_download_and_open_a_citation(page, web_server, artifacts):
     page.wait_for_selector("#bang-ket-qua table tbody tr", timeout=20000)
     assert {"Ninh Bình", "Bắc Giang", "Thanh Hóa"} <= set(_provinces(page))
     assert "Sở Y tế chủ trì" in page.locator("#cau-tra-loi").inner_text()
+    understood = page.locator("#cau-tra-loi .dtikg-interpretation")  # what was understood, above the answer
+    assert "Câu hỏi được hiểu là:" in understood.inner_text() and "Cơ quan: Sở Y tế" in understood.inner_text()
+    shown = page.locator("#cau-tra-loi").inner_text()
+    assert shown.index("Câu hỏi được hiểu là:") < shown.index("Sở Y tế chủ trì")
     page.screenshot(path=str(artifacts / "ui-hoi-dap.png"), full_page=True)
 
     page.locator("#loc-tinh input").click()

@@ -1,0 +1,194 @@
+"""How answers say things, in one place: kinds and roles in Vietnamese, citations of a plan's
+page and line, dates (dd/mm/yyyy, never a day the source does not give), and what a question
+was understood as. Accented Vietnamese only: nothing here echoes the folded question."""
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from ontology import codelists
+from ontology.folding import fold
+
+from .catalog import CatalogDocument
+
+KIND_VI = {"indicator": "chỉ tiêu", "sub_item": "chỉ tiêu thành phần", "task": "nhiệm vụ", "duty": "trách nhiệm tổ chức thực hiện",
+           "info_item": "mục thông tin chung", "team": "đoàn kiểm tra"}
+
+
+def words(text: str) -> str:
+    return " ".join(re.findall(r"[a-z0-9]+", fold(text)))
+
+
+_TITLE_WORDS = 10  # a plan without a number is named by at most this many words of its title
+_LINKING_WORDS = frozenset({"va", "cac", "cua", "ve", "cho", "trong", "voi", "nhung", "duoc", "de", "tai", "theo"})
+
+
+def write_citation(plan: str, line: int, page: int | None = None, ocr_confidence: float | None = None) -> str:
+    """The one way an answer cites a source line: the plan, its page (paged formats) and line,
+    and for a line read from a scan the OCR confidence, e.g.
+    "KH 86/KH-UBND (Đắk Lắk), trang 3, dòng 12 (bản quét, độ tin cậy 87%)"."""
+    text = f"{plan}, trang {page}, dòng {line}" if page else f"{plan}, dòng {line}"
+    if ocr_confidence is not None:
+        percent = ocr_confidence * 100 if ocr_confidence <= 1 else ocr_confidence
+        text += f" (bản quét, độ tin cậy {round(percent)}%)"
+    return text
+
+
+def plan_reference(plan: CatalogDocument | None, file: str) -> str:
+    """How citations name the plan a file holds: type and number, "KH 11252/KH-UBND (Khánh Hòa)";
+    without a number, a short title ("Kế hoạch hoạt động của Ban chỉ đạo chuyển đổi số (Bắc
+    Giang)") or "Kế hoạch (Ninh Bình)"; the file name only when nothing else is known."""
+    province = plan.province if plan else None
+    where = f" ({province})" if province else ""
+    if plan is not None and plan.id_local:
+        return f"{plan.type_code or 'KH'} {plan.id_local}{where}"
+    title = _short_title(plan.label, province) if plan is not None else None
+    if title:
+        return title + where
+    return f"Kế hoạch{where}" if province else f"Kế hoạch ({file})"
+
+
+def _short_title(label: str | None, province: str | None) -> str | None:
+    """"Kế hoạch <subject>" from a plan's title, cut before "tỉnh <province>", "năm 2024" or a
+    parenthesis; None for a title the reader made up ("Kế hoạch chuyển đổi số tỉnh X") or none."""
+    words = (label or "").split()
+    if len(words) < 3 or fold(" ".join(words[:2])) != "ke hoach":
+        return None
+    rest, body = words[2:], []
+    place = fold(province) if province else None
+    for i, word in enumerate(rest):
+        ahead = fold(" ".join(rest[i:i + 6]))
+        if word.startswith("(") or (place and (ahead.startswith(f"tinh {place}") or
+                                               ahead.startswith(f"thanh pho {place}"))):
+            break
+        if fold(word) == "nam" and i + 1 < len(rest) and re.fullmatch(r"(19|20)\d\d", rest[i + 1]):
+            break
+        body.append(word)
+    if not body or fold(" ".join(body)) == "chuyen doi so":
+        return None
+    cut = len(body) > _TITLE_WORDS
+    body = body[:_TITLE_WORDS]
+    while cut and len(body) > 1 and fold(body[-1]) in _LINKING_WORDS:  # "… nhiệm vụ và các…" reads cut off
+        body.pop()
+    text = " ".join(body).rstrip(",;:-–")
+    if text.isupper():
+        text = text.lower()
+    elif text[1:2].islower():
+        text = text[0].lower() + text[1:]
+    return f"Kế hoạch {text}{'…' if cut else ''}"
+
+
+def role_label(notation: str) -> str:
+    try:
+        return codelists.role(notation).label
+    except ValueError:
+        return notation
+
+
+def vn_date(iso: str | None) -> str | None:
+    if not iso:
+        return None
+    try:
+        d = date.fromisoformat(iso[:10])
+    except ValueError:
+        return iso
+    return f"{d.day:02d}/{d.month}/{d.year}"
+
+
+def role_text(roles: tuple[str, ...]) -> str:
+    if not roles or len(roles) >= 5:
+        return "có trách nhiệm với"
+    if set(roles) == {"lead", "monitor_lead", "aggregate"}:
+        return "chủ trì (kể cả chủ trì theo dõi, chủ trì tổng hợp)"
+    if set(roles) == {"monitor", "monitor_lead"}:
+        return "theo dõi"
+    return ", ".join(dict.fromkeys(role_label(r) for r in roles))
+
+
+def plural_noun(kinds: tuple[str, ...]) -> str:
+    if kinds and set(kinds) <= {"indicator", "sub_item"}:
+        return "chỉ tiêu"
+    if kinds == ("task",):
+        return "nhiệm vụ"
+    return "mục"
+
+
+_ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
+_ASKED = {
+    "team": "đoàn kiểm tra", "document_provinces": "các tỉnh dẫn văn bản", "document_info": "thông tin văn bản",
+    "document_context": "nội dung văn bản", "document_items": "các mục căn cứ văn bản", "baseline": "kết quả năm trước",
+    "compare": "so sánh giữa các tỉnh", "plan_documents": "căn cứ của kế hoạch", "item_grounds": "văn bản căn cứ",
+    "unknown_agency": "cơ quan", "unknown_document": "văn bản", "agency_provinces": "các tỉnh",
+    "item_agencies": "cơ quan phụ trách", "agency_items": "các mục được giao", "deadline_items": "các mục theo thời hạn",
+    "item_details": "chi tiết một mục", "list_items": "danh sách các mục", "search": "tìm theo nội dung (không phải câu trả lời chính xác)",
+}
+
+
+def deadline_text(deadline: tuple | None) -> str | None:
+    """A parsed deadline slot the Vietnamese way: "Quý III/2024", "tháng 3/2024", "trước 01/6/2024"."""
+    if not deadline:
+        return None
+    kind, a, b = deadline
+    if kind == "quarter":
+        quarter = f"Quý {_ROMAN.get(int(a), a)}"
+        return f"{quarter}/{b}" if b else quarter
+    if kind == "before":
+        return f"trước {vn_date(b)}"
+    if kind == "continuous":
+        return "thường xuyên"
+    if kind == "range" and a and b:
+        start, end = date.fromisoformat(a), date.fromisoformat(b)
+        if (start.month, start.day, end.month, end.day) == (1, 1, 12, 31) and start.year == end.year:
+            return f"năm {start.year}"
+        if start.year == end.year and start.month == end.month:
+            return f"tháng {start.month}/{start.year}"
+        return f"từ {vn_date(a)} đến {vn_date(b)}"
+    return None
+
+
+def kinds_text(kinds: tuple[str, ...]) -> str | None:
+    if not kinds:
+        return None
+    return ", ".join(dict.fromkeys(KIND_VI.get("indicator" if k == "sub_item" else k, k) for k in kinds))
+
+
+def interpretation(pq, catalog=None) -> str:
+    """What the question was understood as, slot by slot, in accented Vietnamese, e.g.
+    "Cơ quan: Sở Y tế (mọi tỉnh) · Vai trò: chủ trì · Loại: chỉ tiêu"."""
+    if not pq.question.strip():
+        return ""
+    parts: list[str] = []
+    if pq.agencies:
+        names = ", ".join(dict.fromkeys(a.label for a in pq.agencies))
+        parts.append(f"Cơ quan: {names}" + ("" if pq.province else " (mọi tỉnh)"))
+    elif pq.unknown_agency:
+        parts.append(f"Cơ quan: {pq.unknown_agency} (không có trong các kế hoạch đã nạp)")
+    if pq.province:
+        parts.append(f"Tỉnh: {pq.province}")
+    if pq.roles:
+        parts.append(f"Vai trò: {role_text(pq.roles)}")
+    if pq.lacks_roles:
+        parts.append(f"Không có cơ quan {role_label(pq.lacks_roles[0])}")
+    if kinds_text(pq.kinds):
+        parts.append(f"Loại: {kinds_text(pq.kinds)}")
+    when = deadline_text(pq.deadline)
+    if when:
+        parts.append(f"Thời hạn: {when}")
+    if pq.documents and catalog is not None:
+        ids = [catalog.documents[iri].id_local for d in pq.documents for iri in d.docs
+               if iri in catalog.documents and catalog.documents[iri].id_local]
+        if ids:
+            parts.append("Văn bản: " + ", ".join(dict.fromkeys(ids)))
+    if pq.pillar:
+        parts.append(f"Trụ cột: {pq.pillar}")
+    if pq.topic and (pq.about or pq.intent.value in ("search", "item_details", "item_agencies", "item_grounds",
+                                                      "baseline", "compare")):
+        parts.append(f"Nội dung: {pq.topic}")
+    asked = _ASKED.get(pq.intent.value if hasattr(pq.intent, "value") else str(pq.intent))
+    if pq.wants_count:
+        asked = "số lượng"
+    elif pq.superlative:
+        asked = "nhiều nhất" if pq.superlative == "max" else "ít nhất"
+    if asked:
+        parts.append(f"Hỏi: {asked}")
+    return " · ".join(parts)
