@@ -176,6 +176,16 @@ def office_engine(office_kg, embedder):
 
 
 @pytest.fixture(scope="session")
+def scorer(shared_qa):
+    """../shared/qa/score.py as a module, to score answers the way the question sets are scored."""
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("dtikg_score", shared_qa / "score.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="session")
 def shared_qa() -> Path:
     """../shared/qa (the contract, dev questions and scorer), when present."""
     path = Path(os.environ.get("DTIKG_SHARED", ROOT.parent / "shared")) / "qa"

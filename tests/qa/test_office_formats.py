@@ -3,21 +3,12 @@ answer their questions as well as their text renderings do (../shared/dev-docs/q
 scored like ../shared/qa/score.py)."""
 from __future__ import annotations
 
-import importlib.util
 import io
 import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
-
-
-@pytest.fixture(scope="module")
-def scorer(shared_qa):
-    spec = importlib.util.spec_from_file_location("dtikg_score", shared_qa / "score.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def _scan(pdf: Path, folder: Path, dpi: int = 200) -> bytes:

@@ -2,21 +2,12 @@
 our own held-out set (tests/qa/heldout.json, written by reading the documents)."""
 from __future__ import annotations
 
-import importlib.util
 import json
 from pathlib import Path
 
 import pytest
 
 HELDOUT = Path(__file__).with_name("heldout.json")
-
-
-@pytest.fixture(scope="module")
-def scorer(shared_qa):
-    spec = importlib.util.spec_from_file_location("dtikg_score", shared_qa / "score.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def run(engine, scorer, questions):
