@@ -31,9 +31,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ontology.folding import fold_key
+
 from ..document import Cell, Document, Table, TableRow
 from ..errors import IngestError
 from ..text import clean_line, squash
+from .pdf import _edge_lines, _running_key  # running headers and footers: the same rule as a text PDF's
 
 DPI = 300
 LANG = "vie"
@@ -54,7 +57,6 @@ _LANG = re.compile(r"^[A-Za-z_]+(?:\+[A-Za-z_]+)*$")
 _NUMBER = re.compile(r"^\d{1,3}(?:\.\d{1,3})*[.)]?$")
 _ROMAN = re.compile(r"^[IVXL]{1,6}[.)]?$")
 _PAGE_NUMBER = re.compile(r"^(?:(?:trang|page)\s*)?[-–—]?\s*\d{1,3}\s*[-–—]?(?:\s*/\s*\d{1,3})?$", re.I)
-_DIGITS = re.compile(r"\d+")
 _RULE_MARKS = "|[]{}¦_"  # what tesseract makes of a ruling line it meets
 # A heading's roman numeral as OCR may read it ("HI." for "III.", "11." for "II."), then capitals.
 _ROMAN_READ = re.compile(r"^([IVXLHl1|!]{1,6})\s*\.\s*(?=\S)")
@@ -62,7 +64,6 @@ _ROMAN_WORD = re.compile(r"^([IVXLHl1|!]{1,6})\.(.*)$")
 _VALID_ROMAN = re.compile(r"^(?:XL|L?X{0,3})(?:IX|IV|V?I{0,3})$")
 _NUMBERING_GAP = re.compile(r"^((?:[IVXL]{1,6}|\d{1,2})\.)(?=[^\W\d_])")  # "I.NHẬN", "1.Tập": the space OCR lost
 _ASCII_ALNUM = re.compile(r"[A-Za-z0-9]")
-_EDGE_ZONE = 0.12  # top and bottom share of a page where running headers and footers live
 
 
 def media_type_of(data: bytes) -> str | None:
@@ -1054,18 +1055,6 @@ def _crosses(line: _Line, edges: list[float]) -> bool:
 
 # --- across pages -----------------------------------------------------------------------
 
-def _running_key(text: str) -> str:
-    return _DIGITS.sub("#", squash(text).casefold())
-
-
-def _edge_lines(read: _PageRead) -> list[_Line]:
-    """The first two and last two lines of a page, when they lie in its top or bottom zone."""
-    lines = read.lines
-    picked = lines[:2] + lines[-2:] if len(lines) > 4 else list(lines)
-    top, bottom = _EDGE_ZONE * read.height, (1 - _EDGE_ZONE) * read.height
-    table_tops = [t.top for t in read.tables]
-    return [line for line in picked if (line.bottom <= top and not any(t < line.top for t in table_tops))
-            or line.top >= bottom]
 
 
 def _drop_running_lines(pages: list[_PageRead]) -> None:
@@ -1239,10 +1228,7 @@ def _repair_numbering(pages: list[_PageRead]) -> list[str]:
 def _row_key(cells: list[tuple[list[str], list[Word]]]) -> tuple[str, ...]:
     """A row's cells folded (no case, marks or punctuation), so that a header OCR'd with a
     slip on one page still matches its copies."""
-    def fold(text: str) -> str:
-        plain = unicodedata.normalize("NFD", text.casefold().replace("đ", "d"))
-        return "".join(c for c in plain if c.isalnum())
-    return tuple(fold(" ".join(p)) for p, _ in cells)
+    return tuple(fold_key(" ".join(p)) for p, _ in cells)
 
 
 def _assemble(name: str, pages: list[_PageRead], media: str, converter: str, notes: list[str]) -> Document:

@@ -3,7 +3,12 @@
 Per page: tables found from ruling lines become one line per row (cells joined by a tab)
 and a `Table` per page (a table running over pages is one `Table` a page; the first row of a
 table at the top of a page, and the row after a repeated header, are marked `after_break`;
-a first row repeated on later pages is marked `header`). Text outside the tables becomes
+a first row repeated on later pages is marked `header`). Tables without ruling lines are read
+from the text's alignment and given the same way: under a header line whose cells read as
+column headers (the column code list; a label may wrap over lines), the columns are the gaps
+between the header cells' text, a row opens at a number or section numeral in the number
+column, a heading in capitals is a section row, and the table ends where a line runs over the
+column gaps, at a wide vertical gap or at the page's end. Text outside the tables becomes
 one line per printed line in reading order, a two-column block (quốc hiệu, signature) left
 column first. Running headers and footers and bare page numbers are dropped. Every line
 has its page. Hard-wrapped lines are not joined here (paragraphs are left to the shared
@@ -13,6 +18,7 @@ No JavaScript, form action or attachment is ever read.
 """
 from __future__ import annotations
 
+import bisect
 import io
 import math
 import re
@@ -236,12 +242,14 @@ def _read_page(page: Any, number: int) -> _PageRead:
     found = [t for t in page.find_tables() if len(t.rows) >= 2 and len({c[0] for c in t.cells}) >= 2]
     boxes = [t.bbox for t in found]
     outside = [c for c in chars if not any(_inside(c, b) for b in boxes)]
-    read.lines = _text_lines(outside)
+    lines, read.tables = _borderless_tables(_cluster_lines(_words(outside)), read.height)
+    read.lines = _text_lines(lines)
     for table in found:
         inside = [c for c in chars if _inside(c, table.bbox)]
         rows = _table_rows(table, inside)
         if rows:
             read.tables.append(_RawTable(float(table.bbox[1]), rows))
+    read.tables.sort(key=lambda t: t.top)
     return read
 
 
@@ -336,10 +344,10 @@ def _cluster_lines(words: list[dict]) -> list[list[dict]]:
     return [sorted(line, key=lambda w: w["x0"]) for line in lines]
 
 
-def _text_lines(chars: list[dict]) -> list[_Line]:
-    """Printed lines, split into segments at gaps of two font heights or more."""
+def _text_lines(printed: list[list[dict]]) -> list[_Line]:
+    """Printed lines (their words), split into segments at gaps of two font heights or more."""
     out = []
-    for words in _cluster_lines(_words(chars)):
+    for words in printed:
         height = max(w["bottom"] - w["top"] for w in words)
         segments: list[list[dict]] = [[words[0]]]
         for word in words[1:]:
@@ -454,6 +462,347 @@ def _cell_paragraphs(lines: list[list[dict]], box: tuple, pad: float, pitch: flo
         previous = words
     paragraphs.append(current)
     return [p for p in paragraphs if p]
+
+
+# --- tables without ruling lines ------------------------------------------------------
+
+_ROW_NUMBER = re.compile(r"^\d{1,3}(?:\.\d{1,3})*[.)]?$")
+_ROMAN_NUMBER = re.compile(r"^(?=[IVXL])L?X{0,3}(?:IX|IV|V?I{0,3})[.)]?$")
+_CELL_GAP = 0.5      # header cells stand at least this many line heights apart: wider than any space
+_HEADER_LEAD = 0.8   # the most space between the lines of one wrapped header, in line heights
+_HEADER_LINES = 5    # printed lines of a header: a label wrapped over three lines, centred beside
+                     # one- and two-line labels, stands on up to five baselines
+_COLUMN_NUMBER = re.compile(r"^\(?(?:\d{1,2}|[A-Za-z])\)?$")  # "(1) (2) (3)" under a header
+_TABLE_GAP = 2.5     # a vertical gap this many line heights tall ends a table
+
+
+@dataclass
+class _HeaderCell:
+    """One column's header label: the x range it takes and its pieces, (window line, words)."""
+
+    x0: float
+    x1: float
+    pieces: list[tuple[int, list[dict]]]
+
+    @property
+    def centre(self) -> float:
+        return (self.x0 + self.x1) / 2
+
+    @property
+    def text(self) -> str:
+        ordered = sorted(self.pieces, key=lambda p: (p[0], p[1][0]["x0"]))
+        return _text(" ".join(w["text"] for _, words in ordered for w in words))
+
+
+@dataclass
+class _Header:
+    """A header found in a page's printed lines: its cells left to right, what each means,
+    and the printed lines it takes."""
+
+    cells: list[_HeaderCell]
+    roles: list[str | None]
+    start: int
+    size: int
+    top: float
+    bottom: float
+    height: float  # of one printed line
+
+    @property
+    def number(self) -> int:
+        return self.roles.index("number")
+
+    @property
+    def content(self) -> int:
+        return next(k for k, role in enumerate(self.roles) if role in ("text", "team"))
+
+
+@dataclass
+class _BodyRow:
+    """Printed lines that make one table row; a section row ("I. HẠ TẦNG SỐ") is one cell."""
+
+    section: bool
+    lines: list[list[dict]]
+    numbered: bool = False
+
+
+def _top(words: list[dict]) -> float:
+    return min(w["top"] for w in words)
+
+
+def _bottom(words: list[dict]) -> float:
+    return max(w["bottom"] for w in words)
+
+
+def _height(words: list[dict]) -> float:
+    return max(w["bottom"] - w["top"] for w in words)
+
+
+def _joined(words: list[dict]) -> str:
+    return _text(" ".join(w["text"] for w in words))
+
+
+def _capitals(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) > 3 and not any(c.islower() for c in letters)
+
+
+def _numbering(word: dict) -> bool:
+    """A row number ("1", "2.", "1.2") or a section numeral ("II", "III.")."""
+    return bool(_ROW_NUMBER.match(word["text"]) or _ROMAN_NUMBER.match(word["text"]))
+
+
+def _heading_text(words: list[dict], numbered: bool = False) -> bool:
+    """A section heading: a roman numeral (or, when `numbered`, a row number) and a name in
+    capitals, or a name in capitals."""
+    if _ROMAN_NUMBER.match(words[0]["text"]) or (numbered and _ROW_NUMBER.match(words[0]["text"])):
+        return len(words) > 1 and _capitals(_joined(words[1:]))
+    return len(words) > 1 and not _ROW_NUMBER.match(words[0]["text"]) and _capitals(_joined(words))
+
+
+def _cell_parts(words: list[dict]) -> list[list[dict]]:
+    """A printed line cut at gaps clearly wider than a space: the cells a header line would have."""
+    height = _height(words)
+    parts = [[words[0]]]
+    for word in words[1:]:
+        if word["x0"] - parts[-1][-1]["x1"] >= _CELL_GAP * height:
+            parts.append([word])
+        else:
+            parts[-1].append(word)
+    return parts
+
+
+def _borderless_tables(printed: list[list[dict]], page_height: float
+                       ) -> tuple[list[list[dict]], list[_RawTable]]:
+    """Tables without ruling lines among a page's printed lines (ruled tables already taken
+    out): a header whose cells read as column headers, then rows aligned to its columns.
+    Returns the lines that stay text and the tables, each like a ruled table of the page."""
+    parts = [_cell_parts(words) for words in printed]
+    windows: dict[tuple[int, int], _Header | None] = {}
+    text: list[list[dict]] = []
+    tables: list[_RawTable] = []
+    i = 0
+    while i < len(printed):
+        header = _header_at(printed, parts, i, windows)
+        found = _read_borderless(printed, header, page_height) if header is not None else None
+        if found is None:
+            text.append(printed[i])
+            i += 1
+            continue
+        table, i = found
+        tables.append(table)
+    return text, tables
+
+
+def _header_at(printed: list[list[dict]], parts: list[list[list[dict]]], i: int,
+               windows: dict[tuple[int, int], _Header | None]) -> _Header | None:
+    """The header that starts at line `i`: the best of the windows of close lines starting at
+    `i` or just below it; the best has the most column kinds, the fewest cells of no new kind,
+    then the most lines (a label's every line), then starts first. `windows` keeps the
+    windows already judged, by (first line, lines)."""
+    last = min(len(printed), i + 2 * _HEADER_LINES - 1)
+    if all(len(p) < 2 for p in parts[i:last]):
+        return None  # no line nearby has cells apart: plain text
+    best: _Header | None = None
+    best_key: tuple = ()
+    for start in range(i, min(i + _HEADER_LINES, len(printed))):
+        for size in range(1, _HEADER_LINES + 1):
+            end = start + size
+            if end > len(printed):
+                break
+            words = printed[end - 1]
+            if _numbering(words[0]) or all(_COLUMN_NUMBER.match(w["text"]) for w in words):
+                break  # a row number, or the columns' numbers: the rows have begun
+            above = printed[end - 2]
+            if size > 1 and _top(printed[end - 1]) - _bottom(above) >= _HEADER_LEAD * _height(above):
+                break
+            if (start, size) not in windows:
+                windows[start, size] = _header_window(printed, parts, start, size)
+            header = windows[start, size]
+            if header is None:
+                continue
+            kinds = len({r for r in header.roles if r is not None})
+            key = (kinds, kinds - len(header.cells), size, -start)
+            if best is None or key > best_key:
+                best, best_key = header, key
+    return best if best is not None and best.start == i else None
+
+
+def _header_window(printed: list[list[dict]], parts: list[list[list[dict]]], start: int, size: int
+                   ) -> _Header | None:
+    """The header cells of lines start…start+size-1 when they read as a header: the line with
+    the most cells gives the columns, a piece on another line joins the one cell it stands over
+    ("Đơn vị" / "chủ trì") or is a cell of its own; at least three cells, one the number column,
+    one the content column, and most of them known to the column code list. A piece across
+    cells (a title) or, under a header not in capitals, a heading in capitals is no header."""
+    from ontology.lexicon import column_role
+    window = range(start, start + size)
+    base = max(window, key=lambda k: len(parts[k]))
+    capitals = _capitals(_joined(printed[base]))
+    cells = [_HeaderCell(p[0]["x0"], p[-1]["x1"], [(base, p)]) for p in parts[base]]
+    for k in window:
+        if k == base:
+            continue
+        if not capitals and _heading_text(printed[k]):
+            return None
+        for piece in parts[k]:
+            x0, x1 = piece[0]["x0"], piece[-1]["x1"]
+            over = [c for c in cells if x0 < c.x1 and c.x0 < x1]
+            if not over:
+                cells.append(_HeaderCell(x0, x1, [(k, piece)]))
+                continue
+            cell = over[0]
+            if len(over) > 1 or not (cell.x0 <= (x0 + x1) / 2 <= cell.x1 or x0 <= cell.centre <= x1):
+                return None
+            cell.pieces.append((k, piece))
+    if len(cells) < 3:
+        return None
+    for cell in cells:
+        cell.x0 = min(words[0]["x0"] for _, words in cell.pieces)
+        cell.x1 = max(words[-1]["x1"] for _, words in cell.pieces)
+    cells.sort(key=lambda c: c.centre)
+    found = [column_role(c.text) for c in cells]
+    if "number" not in found or not ("text" in found or "team" in found):
+        return None
+    if 2 * sum(r is not None for r in found) <= len(found):
+        return None
+    lines = [printed[k] for k in window]
+    heights = sorted(_height(words) for words in lines)
+    return _Header(cells, found, start, size, min(map(_top, lines)), max(map(_bottom, lines)),
+                   heights[len(heights) // 2])
+
+
+def _read_borderless(printed: list[list[dict]], header: _Header, page_height: float
+                     ) -> tuple[_RawTable, int] | None:
+    """The table under `header`: its rows, and the index of the first printed line after it;
+    None when no numbered row follows. The body runs until a wide vertical gap, a page number
+    at the foot of the page or a line that is text again (it runs over the column gaps)."""
+    first = header.start + header.size
+    candidates: list[list[dict]] = []
+    bottom = header.bottom
+    for words in printed[first:]:
+        if _top(words) - bottom > _TABLE_GAP * header.height:
+            break
+        if _top(words) >= (1 - _EDGE_ZONE) * page_height and _PAGE_NUMBER.match(_joined(words)):
+            break
+        candidates.append(words)
+        bottom = max(bottom, _bottom(words))
+    used = len(candidates)
+    rows: list[_BodyRow] = []
+    edges: list[float] = []
+    for _ in range(3):  # the column gaps from the lines the table takes, until they agree
+        edges = _column_edges(header, candidates[:used])
+        rows, walked = _body_rows(header, candidates, edges)
+        if walked == used:
+            break
+        used = walked
+    numbered = [k for k, r in enumerate(rows) if r.numbered]
+    if not numbered:
+        return None
+    # a heading after the last numbered row is the text's next heading ("III. TỔ CHỨC THỰC HIỆN")
+    rows = rows[:next((k for k in range(numbered[-1] + 1, len(rows)) if rows[k].section), len(rows))]
+    return _RawTable(header.top, _borderless_cells(header, rows, edges)), \
+        first + sum(len(r.lines) for r in rows)
+
+
+def _column_edges(header: _Header, lines: list[list[dict]]) -> list[float]:
+    """Column edges: between two header cells' centres, the middle of the widest x range the
+    fewest body lines cover (the gutter; a centred header stands over left-aligned text)."""
+    body = [words for words in lines if not _heading_text(words)]  # headings run over the gutters
+    edges = [-math.inf]
+    for a, b in zip(header.cells, header.cells[1:]):
+        lo, size = a.centre, int(b.centre - a.centre)
+        if size < 2:
+            edges.append((a.x1 + b.x0) / 2)
+            continue
+        cover = [0] * (size + 2)
+        for words in body:
+            for w in words:
+                if w["x1"] <= lo or w["x0"] >= lo + size:
+                    continue
+                cover[max(0, int(w["x0"] - lo))] += 1
+                cover[min(size, int(w["x1"] - lo)) + 1] -= 1
+        running, counts = 0, []
+        for step in cover[:size + 1]:
+            running += step
+            counts.append(running)
+        least = min(counts)
+        best = at = run = 0
+        for x, count in enumerate(counts):
+            run = run + 1 if count == least else 0
+            if run > best:
+                best, at = run, x - run + 1
+        edges.append(lo + at + best / 2)
+    edges.append(math.inf)
+    return edges
+
+
+def _column(edges: list[float], x: float) -> int:
+    return max(0, min(len(edges) - 2, bisect.bisect_right(edges, x) - 1))
+
+
+def _crosses(words: list[dict], edges: list[float]) -> bool:
+    """A word runs over a column edge: the line is text across the columns, not a table row."""
+    return any(w["x0"] < x - 1 and w["x1"] > x + 1 for w in words for x in edges[1:-1])
+
+
+def _body_rows(header: _Header, lines: list[list[dict]], edges: list[float]) -> tuple[list[_BodyRow], int]:
+    """Lines into rows: a row number or section numeral in the number column opens a row, a
+    heading in capitals (numbered or not, or run across the columns) is a section row, any
+    other line goes on with the row above; and how many lines belong to the table: it ends
+    at a line that runs over the column edges and is no heading (text again)."""
+    number, content = header.number, header.content
+    rows: list[_BodyRow] = []
+    for n, words in enumerate(lines):
+        columns = [_column(edges, (w["x0"] + w["x1"]) / 2) for w in words]
+        crosses = _crosses(words, edges)
+        heading = _heading_text(words, numbered=crosses) and columns[0] in (number, content) and (
+            crosses or _ROMAN_NUMBER.match(words[0]["text"]) or set(columns) <= {number, content})
+        if heading:
+            if rows and rows[-1].section and not _numbering(words[0]):
+                rows[-1].lines.append(words)  # a heading wrapped onto a second line
+            else:
+                rows.append(_BodyRow(True, [words]))
+        elif crosses:
+            return rows, n
+        elif columns[0] == number and _numbering(words[0]):
+            rows.append(_BodyRow(False, [words], numbered=True))
+        elif rows and not rows[-1].section:
+            rows[-1].lines.append(words)  # a cell's text wrapped onto the next line
+        else:
+            rows.append(_BodyRow(False, [words]))  # a row without a number ("(1) (2) (3)" under the header)
+    return rows, len(lines)
+
+
+def _borderless_cells(header: _Header, rows: list[_BodyRow], edges: list[float]) -> list[list[list[str]]]:
+    """Rows → cells → paragraphs, as a ruled table gives them: the header first, a section
+    row as one cell, a cell's wrapped lines joined into paragraphs as in ruled cells."""
+    width = len(header.cells)
+    split: list[list[list[list[dict]]] | None] = []
+    for row in rows:
+        if row.section:
+            split.append(None)
+            continue
+        cells: list[list[list[dict]]] = [[] for _ in range(width)]
+        for words in row.lines:
+            by_column: dict[int, list[dict]] = {}
+            for w in words:
+                by_column.setdefault(_column(edges, (w["x0"] + w["x1"]) / 2), []).append(w)
+            for k, piece in sorted(by_column.items()):
+                cells[k].append(piece)
+        split.append(cells)
+    data = [cells for cells in split if cells is not None]
+    # no cell edges to wrap at: a column's widest line shows how wide its text may run
+    widest = [max((line[-1]["x1"] - line[0]["x0"] for cells in data for line in cells[k]), default=0.0)
+              for k in range(width)]
+    pitch = _wrap_pitch(data)
+    out: list[list[list[str]]] = [[[cell.text] for cell in header.cells]]
+    for row, cells in zip(rows, split):
+        if cells is None:
+            out.append([[" ".join(_joined(words) for words in row.lines)]])
+        else:
+            out.append([_cell_paragraphs(lines, (0.0, 0.0, widest[k] + 2.0, 0.0), 0.0, pitch)
+                        for k, lines in enumerate(cells)])
+    return out
 
 
 # --- across pages ----------------------------------------------------------------------

@@ -2,7 +2,6 @@
 line's cells (real PDFs built here with fpdf2, cells placed without borders)."""
 from __future__ import annotations
 
-import os
 import time
 from collections import Counter
 from pathlib import Path
@@ -15,7 +14,6 @@ from ingest.document import Document
 from ingest.pipeline import DocumentReader
 from ingest.records import AssignmentRole, ItemKind
 
-ROOT = Path(__file__).resolve().parents[2]
 FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 LINE = 5.0  # mm between the lines of a cell
 
@@ -59,7 +57,7 @@ EXPECTED = {
     "II.5": ("Triển khai bệnh án điện tử tại các bệnh viện tuyến tỉnh",
              ["Sở Y tế"], ["Bảo hiểm xã hội tỉnh"], ("quarter", 7)),
     "II.6": ("Cung cấp dịch vụ công trực tuyến toàn trình cho người dân và doanh nghiệp trên địa bàn",
-             ["Văn phòng UBND tỉnh"], ["Các sở, ban, ngành", "UBND cấp huyện"], None),
+             ["Văn phòng UBND tỉnh"], ["Các sở, ban, ngành", "UBND cấp huyện"], ("continuous", None)),
     "II.7": ("Phổ cập kỹ năng số cho cán bộ, công chức cấp xã",
              ["Sở Nội vụ"], ["Sở Thông tin và Truyền thông"], ("quarter", 4)),
     "II.8": ("Phát triển kinh tế số trong thương mại điện tử",
@@ -73,8 +71,8 @@ CLOSING = ("III. TỔ CHỨC THỰC HIỆN",
 
 
 def new_pdf() -> fpdf.FPDF:
-    if not FONT.is_file():
-        pytest.skip(f"{FONT} is missing (Debian fonts-dejavu-core)")
+    if not FONT.is_file():  # `make test` installs it: a missing font is a set-up error
+        pytest.fail(f"{FONT} is missing; run `make browser` (Debian fonts-dejavu-core).")
     pdf = fpdf.FPDF(format="A4")
     pdf.set_auto_page_break(False)
     pdf.add_font("DejaVu", fname=str(FONT))
@@ -122,8 +120,8 @@ def write_rows(pdf: fpdf.FPDF, rows: tuple, y: float) -> float:
 
 
 def task_plan(*, split: bool) -> bytes:
-    """A plan whose appendix is a borderless task table: on one page, or continued on a second
-    page under the repeated header (`split`)."""
+    """A plan whose appendix is a borderless task table: on one page with the text going on
+    right under it, or continued on a second page under the repeated header (`split`)."""
     pdf = new_pdf()
     pdf.add_page()
     y = write_lines(pdf, OPENING, 15)
@@ -133,7 +131,7 @@ def task_plan(*, split: bool) -> bytes:
         pdf.add_page()
         y = write_header(pdf, 15)
     y = write_rows(pdf, ROWS_PAGE_2, y)
-    write_lines(pdf, CLOSING, y + 10)
+    write_lines(pdf, CLOSING, y + (10 if split else 1))
     return bytes(pdf.output())
 
 
@@ -167,3 +165,170 @@ def prose_pdf() -> bytes:
         pdf.set_xy(10 + 30 * k, y)
         pdf.cell(28, LINE, part)
     return bytes(pdf.output())
+
+
+def words_of_pdf(data: bytes) -> Counter:
+    import io
+
+    import pdfplumber
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        return Counter(w["text"] for page in pdf.pages for w in page.extract_words())
+
+
+def check_rows(doc: Document, data: bytes, dropped: Counter | None = None) -> None:
+    """What the ruled path gives too: a line per row (cells joined by tabs), cells on their
+    row's line; and every printed word once in the lines (but a `dropped` page number), none
+    lost, none read twice."""
+    for table in doc.tables:
+        assert [r.line for r in table.rows] == list(table.lines)
+        for row in table.rows:
+            assert doc.lines[row.line - 1] == "\t".join(c.text for c in row.cells)
+            assert all(c.lines == (row.line,) * len(c.paragraphs) for c in row.cells)
+    assert Counter(w for line in doc.lines for w in line.split()) == words_of_pdf(data) - (dropped or Counter())
+
+
+def check_items(extraction) -> None:
+    tasks = [i for i in extraction.items if i.kind is ItemKind.TASK]
+    assert [i.number for i in tasks] == list(EXPECTED)
+    for item in tasks:
+        text, lead, coordinate, deadline = EXPECTED[item.number]
+        assert item.text == text, item.number
+        assert [a.agency.name for a in item.assignments if a.role is AssignmentRole.LEAD] == lead, item.number
+        assert [a.agency.name for a in item.assignments if a.role is AssignmentRole.COORDINATE] == coordinate, \
+            item.number
+        assert (item.deadline.kind, item.deadline.start and item.deadline.start.month) == deadline, item.number
+        assert item.section == ("HẠ TẦNG SỐ" if item.number.startswith("I.") else "ỨNG DỤNG VÀ DỊCH VỤ SỐ")
+        assert item.table_title and item.table_title.endswith("PHỤ LỤC: DANH MỤC NHIỆM VỤ")
+
+
+def test_borderless_task_table():
+    data = task_plan(split=False)
+    doc = PdfConverter().convert("ke_hoach_ha_giang_2024.pdf", data)
+    check_rows(doc, data)
+    assert len(doc.tables) == 1
+    header, *rows = doc.tables[0].rows
+    assert header.texts == ["STT", "Nội dung công việc", "Đơn vị chủ trì", "Đơn vị phối hợp", "Thời gian hoàn thành"]
+    assert [r.texts[0] for r in rows] == ["I. HẠ TẦNG SỐ", "1", "2", "3", "4", "II ỨNG DỤNG VÀ DỊCH VỤ SỐ",
+                                          "5", "6", "7", "8"]
+    by_number = {r.texts[0]: r for r in rows}
+    assert by_number["1"].cells[2].paragraphs == ("Sở Thông tin và Truyền thông",)  # wrapped: one paragraph
+    assert by_number["4"].cells[3].paragraphs == ()  # no coordinating agency
+    assert by_number["1"].cells[4].text == "Quý III/ 2024"
+    # the text right under the table stays text: its heading, then its paragraph
+    after = doc.lines[doc.tables[0].last_line:]
+    assert after[0] == "III. TỔ CHỨC THỰC HIỆN" and after[1].startswith("Các sở, ban, ngành và UBND")
+    check_items(DocumentReader().read("ke_hoach_ha_giang_2024.pdf", data))
+
+
+def test_borderless_table_continued_under_a_repeated_header():
+    data = task_plan(split=True)
+    doc = PdfConverter().convert("ke_hoach_ha_giang_2024.pdf", data)
+    check_rows(doc, data)
+    assert [doc.page_of(t.first_line) for t in doc.tables] == [1, 2]
+    assert [t.rows[0].header for t in doc.tables] == [True, True]  # the header repeated on page 2
+    assert [r.after_break for r in doc.tables[1].rows[:3]] == [True, True, False]
+    assert not any(r.after_break for r in doc.tables[0].rows)
+    extraction = DocumentReader().read("ke_hoach_ha_giang_2024.pdf", data)
+    check_items(extraction)
+    assert not any("@" in i.number for i in extraction.items)
+    assert not any(i.text in ("Nội dung công việc", "STT") for i in extraction.items)
+
+
+def cut_row_pdf() -> bytes:
+    """Row 3 cut by the page break: its last lines open page 2 under the repeated header;
+    numbered paragraphs of the text follow the table closely."""
+    pdf = new_pdf()
+    pdf.add_page()
+    y = write_rows(pdf, ROWS_PAGE_1[:3], write_header(pdf, 200))
+    for (x, width), text in zip(COLUMNS, ("3", "Số hóa kết quả giải quyết thủ tục hành", "Văn phòng UBND")):
+        pdf.set_xy(x, y)
+        pdf.cell(width, LINE, text, align="C" if text == "3" else "")
+    pdf.add_page()
+    y = write_header(pdf, 15)
+    for (x, width), text in zip(COLUMNS[1:], ("chính còn hiệu lực", "tỉnh", "Các sở, ban, ngành", "Quý IV/2024")):
+        pdf.set_xy(x, y)
+        pdf.cell(width, LINE, text)
+    y = write_rows(pdf, ROWS_PAGE_1[4:], y + LINE + 2)
+    write_lines(pdf, ("1. Sở Thông tin và Truyền thông chủ trì, hướng dẫn, đôn đốc các đơn vị triển khai thực hiện "
+                      "Kế hoạch này.", "2. Sở Tài chính bố trí kinh phí thực hiện."), y + 1)
+    return bytes(pdf.output())
+
+
+def test_row_cut_by_the_page_break():
+    data = cut_row_pdf()
+    doc = PdfConverter().convert("ke_hoach.pdf", data)
+    check_rows(doc, data)
+    assert [doc.page_of(t.first_line) for t in doc.tables] == [1, 2]
+    assert doc.tables[1].rows[1].texts == ["", "chính còn hiệu lực", "tỉnh", "Các sở, ban, ngành", "Quý IV/2024"]
+    assert doc.lines[-2:] == ("1. Sở Thông tin và Truyền thông chủ trì, hướng dẫn, đôn đốc các đơn vị triển khai "
+                              "thực hiện Kế hoạch này.", "2. Sở Tài chính bố trí kinh phí thực hiện.")
+    items = DocumentReader().read("ke_hoach.pdf", data).items
+    tasks = {i.number: i for i in items if i.kind is ItemKind.TASK and i.span.line in doc.table_lines()}
+    assert list(tasks) == ["I.1", "I.2", "I.3", "I.4"]
+    text, lead, coordinate, deadline = EXPECTED["I.3"]
+    assert tasks["I.3"].text == text
+    assert [a.agency.name for a in tasks["I.3"].assignments] == lead + coordinate
+    assert tasks["I.3"].deadline.raw == "Quý IV/2024"
+
+
+def test_prose_page_is_not_a_table():
+    data = prose_pdf()
+    doc = PdfConverter().convert("van_ban.pdf", data)
+    assert doc.tables == ()
+    check_rows(doc, data)
+    for text in PROSE:
+        assert " ".join(text.split()) in doc.lines
+    assert any(line.startswith("Đơn vị chủ trì:") and "Thời hạn: Quý IV/2024" in line for line in doc.lines)
+
+
+def header_layout_pdf() -> bytes:
+    """A header in capitals, left-aligned, one label over three lines beside one- and two-line
+    labels (five baselines), the columns' numbers "(1) … (5)" under it, a page number below."""
+    pdf = new_pdf()
+    pdf.add_page()
+    y = write_lines(pdf, ("PHỤ LỤC: DANH MỤC NHIỆM VỤ",), 175) + 4
+    labels = (("TT",), ("NỘI DUNG",), ("ĐƠN VỊ", "CHỦ TRÌ", "THỰC HIỆN"), ("ĐƠN VỊ", "PHỐI HỢP"), ("THỜI HẠN",))
+    for (x, width), lines in zip(COLUMNS, labels):
+        top = y + (3 - len(lines)) * LINE / 2
+        for k, text in enumerate(lines):
+            pdf.set_xy(x, top + k * LINE)
+            pdf.cell(width, LINE, text)
+    y += 3 * LINE + 1
+    for k, (x, width) in enumerate(COLUMNS, 1):
+        pdf.set_xy(x, y)
+        pdf.cell(width, LINE, f"({k})", align="C")
+    y = write_rows(pdf, ROWS_PAGE_1, y + LINE + 1)
+    assert 0.85 * 297 < y + 1 < 287, y  # the table ends low on the page, in its footer zone
+    pdf.set_xy(100, y + 1)
+    pdf.cell(10, LINE, "1", align="C")  # the page number, close under the last row
+    return bytes(pdf.output())
+
+
+def test_header_over_five_baselines():
+    data = header_layout_pdf()
+    doc = PdfConverter().convert("phu_luc.pdf", data)
+    check_rows(doc, data, dropped=Counter({"1": 1}))
+    assert len(doc.tables) == 1
+    header, numbers, *rows = doc.tables[0].rows
+    assert header.texts == ["TT", "NỘI DUNG", "ĐƠN VỊ CHỦ TRÌ THỰC HIỆN", "ĐƠN VỊ PHỐI HỢP", "THỜI HẠN"]
+    assert numbers.texts == ["(1)", "(2)", "(3)", "(4)", "(5)"]
+    assert [r.texts[0] for r in rows] == ["I. HẠ TẦNG SỐ", "1", "2", "3", "4"]
+    assert rows[-1].texts[4] == "Năm 2024"  # the page number under it is not part of the row
+    extraction = DocumentReader().read("phu_luc.pdf", data)
+    tasks = [i for i in extraction.items if i.kind is ItemKind.TASK]
+    assert [i.number for i in tasks] == ["I.1", "I.2", "I.3", "I.4"]
+    assert [a.agency.name for a in tasks[3].assignments] == ["Sở Tài nguyên và Môi trường"]
+
+
+def test_ruled_pdf_is_read_once(shared_dev_docs):
+    path = shared_dev_docs / "binh_dinh_2024.pdf"
+    if not path.is_file():
+        pytest.skip(f"{path} is not available")
+    data = path.read_bytes()
+    started = time.perf_counter()
+    doc = PdfConverter().convert(path.name, data)
+    seconds = time.perf_counter() - started
+    assert len(doc.tables) == 3  # its three ruled tables, none found again without their lines
+    assert seconds / len(set(doc.pages)) < 0.5
+    extraction = DocumentReader().read(path.name, data)
+    assert Counter(i.kind for i in extraction.items)[ItemKind.INDICATOR] == 27
