@@ -163,14 +163,23 @@ def _opens_row(lines: list[str], n: int) -> bool:
     return True
 
 
-def _header_text(cell: _WebCell) -> str | None:
-    """The header label a cell could be: its last line (a title may share the cell)."""
+def _header_part(cell: _WebCell, first: bool = False) -> tuple[str, int] | None:
+    """(label, index of its first line) a cell could be as a header cell: the whole cell, its
+    label wrapped over lines ("Thời gian hoàn" / "thành") joined; for the first header cell the
+    shortest ending that reads as a label, since the table's title may share that cell."""
     if not cell.lines:
         return None
-    text = cell.lines[-1][1]
-    if len(text.split()) > MAX_HEADER_WORDS or column_role(text) is None:
-        return None
-    return text
+    starts = range(len(cell.lines) - 1, max(-1, len(cell.lines) - 4), -1) if first else [0]
+    for k in starts:
+        text = " ".join(t for _, t in cell.lines[k:])
+        if len(text.split()) <= MAX_HEADER_WORDS and column_role(text) is not None:
+            return text, k
+    return None
+
+
+def _header_text(cell: _WebCell, first: bool = False) -> str | None:
+    part = _header_part(cell, first)
+    return part[0] if part else None
 
 
 def _find_header(cells: list[_WebCell], start: int) -> tuple[int, int] | None:
@@ -179,8 +188,8 @@ def _find_header(cells: list[_WebCell], start: int) -> tuple[int, int] | None:
     while i < len(cells):
         j = i
         roles = []
-        while j < len(cells) and _header_text(cells[j]) is not None and (j == i or len(cells[j].lines) == 1):
-            roles.append(column_role(_header_text(cells[j])))
+        while j < len(cells) and _header_text(cells[j], first=j == i) is not None:
+            roles.append(column_role(_header_text(cells[j], first=j == i)))
             j += 1
         if j - i >= 3 and ("text" in roles or "team" in roles):
             return i, j - i
@@ -204,8 +213,9 @@ def _web_tables(lines: list[str], taken: set[int]) -> list[Table]:
         start, width = found
         header_cells = cells[start:start + width]
         first = header_cells[0]
-        header_line = first.lines[-1][0]
-        header = TableRow(tuple([Cell.of(first.lines[-1][1], header_line)] +
+        label, k = _header_part(first, first=True)
+        header_line = first.lines[k][0]
+        header = TableRow(tuple([Cell(tuple(t for _, t in first.lines[k:]), tuple(n for n, _ in first.lines[k:]))] +
                                 [c.cell() for c in header_cells[1:]]), header_line, header=True)
         header_key = [c.text for c in header.cells]
         rows: list[TableRow] = [header]

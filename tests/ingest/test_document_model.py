@@ -263,3 +263,19 @@ def test_columns_the_table_does_not_name_are_ignored_not_misread():
     doc = read(tabbed(header=header, rows=rows))
     [task] = doc.items
     assert roles(task) == {"lead": ["Sở Tài chính"]} and task.note == "Ngân sách tỉnh"
+
+
+def test_web_header_cells_wrapped_over_lines_are_read():
+    """Narrow header cells wrap in web copies too ("Cơ quan" / "chủ trì", "Thời gian hoàn" / "thành")."""
+    wrapped = {"STT": ["STT"], "Nhiệm vụ": ["Nhiệm vụ"], "Cơ quan chủ trì": ["Cơ quan", "chủ trì"],
+               "Cơ quan phối hợp": ["Cơ quan phối", "hợp"], "Thời hạn": ["Thời gian hoàn", "thành"]}
+    out = [HEAD, "PHỤ LỤC", "DANH MỤC NHIỆM VỤ"]
+    for cell in HEADER:
+        out += wrapped[cell] + ["|"]
+    for row in ROWS:
+        for cell in row:
+            out += _wrap(cell) + ["|"]
+    doc = read("\n".join(out) + "\n")
+    tasks = [it for it in doc.items if it.kind is ItemKind.TASK]
+    assert [roles(t).get("lead") for t in tasks] == [[r[2]] for r in ROWS]
+    assert [t.deadline.raw for t in tasks] == [r[4] for r in ROWS]
