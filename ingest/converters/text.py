@@ -51,6 +51,15 @@ def find_tables(lines: list[str]) -> list[Table]:
     return sorted(tables, key=lambda t: t.first_line)
 
 
+_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
+
+
+def _cell(text: str, line: int) -> Cell:
+    """A delimited cell; an HTML line break inside it ("Sở A<br>Sở B", as portals export) parts paragraphs."""
+    parts = [p.strip() for p in _BREAK.split(text)]
+    return Cell(tuple(parts), (line,) * len(parts)) if len(parts) > 1 else Cell.of(text, line)
+
+
 def _tab_cells(line: str) -> list[str] | None:
     return line.split("\t") if "\t" in line else None
 
@@ -88,7 +97,7 @@ def _delimited(lines: list[str], split) -> list[Table]:
         last = n
         if split is _markdown_cells and _MD_SEPARATOR.match(line):
             continue
-        rows.append(TableRow(tuple(Cell.of(c, n) for c in cells), n))
+        rows.append(TableRow(tuple(_cell(c, n) for c in cells), n))
     close()
     return tables
 

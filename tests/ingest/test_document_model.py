@@ -279,3 +279,10 @@ def test_web_header_cells_wrapped_over_lines_are_read():
     tasks = [it for it in doc.items if it.kind is ItemKind.TASK]
     assert [roles(t).get("lead") for t in tasks] == [[r[2]] for r in ROWS]
     assert [t.deadline.raw for t in tasks] == [r[4] for r in ROWS]
+
+
+def test_a_line_break_inside_a_markdown_cell_parts_its_agencies():
+    rows = [("1", "Số hóa hồ sơ đất đai", "Sở Tài nguyên và Môi trường", "Sở Tư pháp<br>Công an tỉnh<br/>Cục Thuế tỉnh",
+             "Quý IV/2024")]
+    doc = read(markdown(rows=rows))
+    assert roles(doc.items[0])["coordinate"] == ["Sở Tư pháp", "Công an tỉnh", "Cục Thuế tỉnh"]
