@@ -25,6 +25,8 @@ _PAREN = re.compile(r"\s*\(([^()]*)\)")
 _ROLE_VERB = re.compile(r"\s+(?:chủ trì|phối hợp|thực hiện|hướng dẫn|tổng hợp)\b.*$")
 _COLON_LIST_INLINE = re.compile(
     r"(UBND|Ủy ban nhân dân)\s+các\s+(huyện|xã|thị xã|thành phố)\s*:\s*([^.\x00]+)", re.IGNORECASE)
+# "Các Sở: Tài chính, Nội vụ, Văn hóa, Thể thao và Du lịch": one head word for a list of names.
+_HEAD_LIST = re.compile(r"\b[Cc]ác\s+(Sở|Ban|Cục|Chi cục|Trung tâm|Hội)\s*:\s*([^.;\x00]+)")
 
 
 @dataclass(frozen=True)
@@ -78,6 +80,11 @@ def _agency_types() -> tuple[_AgencyType, ...]:
         out.append(_AgencyType(c.notation, c.label, c.category or "other", tuple(sorted(keys)),
                                "{tinh}" in c.label))
     return tuple(out)
+
+
+def _known_key(text: str) -> bool:
+    key = _type_key(text)
+    return any(key in t.keys for t in _agency_types())
 
 
 def province_in(text: str) -> str | None:
@@ -207,6 +214,7 @@ class AgencyResolver:
             return f"\x00{len(notes) - 1}\x00"
         hidden = re.sub(r"\s*\([^()]*\)", _hide, cell)
         hidden = _COLON_LIST_INLINE.sub(self._expand_places, hidden)
+        hidden = _HEAD_LIST.sub(self._expand_heads, hidden)
         parts = [p for p in re.split(r";|(?:^|[,.;]\s*)-\s+(?=[A-ZĐÂ])|\s+-\s*$", hidden) if p and p.strip(" ,.-")]
         out: list[AgencyMention] = []
         for part in parts:
@@ -235,6 +243,25 @@ class AgencyResolver:
         level = m.group(2)
         places = [p.strip(" .") for p in re.split(r"[,;]|\s+và\s+", m.group(3)) if p.strip(" .")]
         return "; ".join(f"UBND {level} {place}" for place in places)
+
+    @staticmethod
+    def _expand_heads(m: re.Match) -> str:
+        """"Các Sở: Tài chính, Nội vụ" → "Sở Tài chính; Sở Nội vụ", keeping names whose own
+        comma or "và" completes a known agency ("Văn hóa, Thể thao và Du lịch", "Kế hoạch và Đầu tư")."""
+        head = m.group(1)
+        pieces = re.split(r"(,\s*|\s+và\s+)", m.group(2))  # names at even places, separators between
+        names: list[str] = []
+        i = 0
+        while i < len(pieces):
+            end = i  # the longest run of pieces from i that is a known agency's name
+            for j in range(i + 2, len(pieces), 2):
+                if _known_key(f"{head} " + "".join(pieces[i:j + 1])):
+                    end = j
+            name = "".join(pieces[i:end + 1]).strip()
+            if name:
+                names.append(f"{head} {name}")
+            i = end + 2
+        return "; ".join(names)
 
     def _merge_tokens(self, part: str) -> list[str]:
         """Split at ',' and 'và', then glue back pieces that do not start an agency name."""

@@ -121,3 +121,14 @@ def test_agency_list(cell, expected, form):
     got = [(m.name, m.is_group) for m in resolver.split(unicodedata.normalize(form, cell))]
     got = [(unicodedata.normalize("NFC", n), g) for n, g in got]
     assert got == expected
+
+
+@pytest.mark.parametrize("cell, names", [
+    ("Các Sở: Tài chính, Nội vụ, Văn hóa, Thể thao và Du lịch, Kế hoạch và Đầu tư",
+     ["Sở Tài chính", "Sở Nội vụ", "Sở Văn hóa, Thể thao và Du lịch", "Sở Kế hoạch và Đầu tư"]),
+    ("các Sở: Y tế và Giáo dục và Đào tạo; Công an tỉnh", ["Sở Y tế", "Sở Giáo dục và Đào tạo", "Công an tỉnh"]),
+    ("Các Sở: Lao động, Thương binh và Xã hội, Tư pháp", ["Sở Lao động - Thương binh và Xã hội", "Sở Tư pháp"]),
+])
+def test_one_head_word_before_a_list_of_names(cell, names):
+    from ingest.agencies import AgencyResolver
+    assert [m.name for m in AgencyResolver("Lào Cai").split(cell)] == names
