@@ -50,8 +50,11 @@ def kg(store_dir, seed_files):
 
 @pytest.fixture(scope="session")
 def engine(kg, embedder):
-    """The question-answering engine over the seed store (index and concepts built)."""
+    """The question-answering engine over the seed store, once the last step of ingest built
+    the store's answering index (retrieval index and indicator concepts)."""
     from qa.engine import QAEngine
+    from qa.index import build_index
+    build_index(kg, embedder)
     return QAEngine(kg, embedder=embedder)
 
 
@@ -153,17 +156,20 @@ def office_plans(tmp_path_factory) -> dict[str, Path]:
 
 
 @pytest.fixture(scope="session")
-def office_kg(tmp_path_factory, seed_files, office_plans, store_dir, engine):
-    """A real embedded store holding the five seed plans and the two office plans; the session
-    store's retrieval index is copied so that only the office plans' items are embedded."""
+def office_kg(tmp_path_factory, seed_files, office_plans, store_dir, engine, embedder):
+    """A real embedded store holding the five seed plans and the two office plans, with its
+    answering index; the session store's index is copied first so that only the office plans'
+    items are embedded (vectors are cached by text)."""
     import shutil
 
     from kg.service import KnowledgeGraph
+    from qa.index import build_index
     folder = tmp_path_factory.mktemp("office-store")
     graph = KnowledgeGraph(folder)
     outcomes = graph.ingest([*seed_files, *office_plans.values()])
     assert all(o.ok for o in outcomes), [o.message for o in outcomes if not o.ok]
     shutil.copytree(store_dir / "index", folder / "index", dirs_exist_ok=True)
+    build_index(graph, embedder)
     yield graph
     graph.close()
 
@@ -289,17 +295,19 @@ def web_server(web_app):
 
 @pytest.fixture(scope="session")
 def upload_web_app(tmp_path_factory, seed_files, store_dir, engine, embedder):
-    """A second store holding the seed plans, for tests that upload documents; the session
-    store's retrieval index is copied so that nothing is embedded twice."""
+    """A second store holding the seed plans and its answering index, for tests that upload
+    documents; the session store's index is copied first so that nothing is embedded twice."""
     import shutil
 
     from kg.service import KnowledgeGraph
     from qa.engine import QAEngine
+    from qa.index import build_index
     from ui.app import WebApp
     folder = tmp_path_factory.mktemp("upload-store")
     graph = KnowledgeGraph(folder)
     assert all(o.ok for o in graph.ingest(seed_files))
     shutil.copytree(store_dir / "index", folder / "index", dirs_exist_ok=True)
+    build_index(graph, embedder)
     app = WebApp(graph, QAEngine(graph, embedder=embedder))
     yield app
     app.close()
@@ -409,7 +417,8 @@ def robust_store(tmp_path_factory, seed_files):
 @pytest.fixture(scope="session")
 def load_server(tmp_path_factory, seed_files, kg, engine, store_dir):
     """(URL, PID) of `dtikg serve` in a process of its own over a copy of the seed store; the
-    session's retrieval index and concept graph are copied so that nothing is embedded again."""
+    session's answering index (files and concept graph) is copied, current for the same documents,
+    so that nothing is built again."""
     import shutil
     import subprocess
     import sys

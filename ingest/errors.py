@@ -71,6 +71,10 @@ class Errors:
     K008 = "Không kết nối được máy chủ SPARQL {url}: {detail}"
     K009 = "Không ghi được bản lưu của tệp {name} vào kho: {reason}."
     K010 = "Kho dữ liệu không hiểu truy vấn (lỗi cú pháp SPARQL): {detail}"
+    # The answering index of a store (qa.index): built by the last step of ingest, loaded by QAEngine
+    K011 = "Kho {store} chưa có chỉ mục hỏi đáp (bước cuối của `dtikg ingest`). Hãy chạy `dtikg index --store {store}`."
+    K012 = "Chỉ mục hỏi đáp của kho {store} không khớp với các văn bản đang có trong kho (văn bản được nạp bằng công cụ khác, kho của phiên bản trước hoặc đã đổi mô hình nhúng). Hãy chạy `dtikg index --store {store}`."
+    K013 = "Tệp {name} của chỉ mục hỏi đáp trong kho {store} bị thiếu, bị sửa hoặc hỏng. Hãy chạy `dtikg index --store {store}`."
     # SPARQL queries (kg.sparql)
     Q001 = "Truy vấn rỗng."
     Q002 = "Truy vấn quá dài (tối đa 20.000 ký tự)."

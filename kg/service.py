@@ -104,6 +104,11 @@ class KnowledgeGraph:
 
     # ------------------------------------------------------------------ ingest
     @property
+    def read_only(self) -> bool:
+        """True when the store was opened for reading only (asked so, or another process holds it)."""
+        return bool(getattr(self.store, "read_only", False))
+
+    @property
     def is_ready(self) -> bool:
         return (self.dir / READY_MARK).exists() or bool(self.endpoint)
 
@@ -149,7 +154,7 @@ class KnowledgeGraph:
             from tqdm import tqdm
             bar = tqdm(total=len(files), desc="Đang nạp văn bản", unit="tệp", file=sys.stderr)
         for path in files:
-            pages = _PageBar(path.name) if bar else None
+            pages = SubProgress(f"  {path.name}", "trang") if bar else None
             try:
                 doc, data = self._read_with_bytes(path, pages)
                 outcomes.append(self.ingest_extraction(doc, data))
@@ -232,7 +237,7 @@ class KnowledgeGraph:
         """Write the converted text and the original bytes atomically; returns what each path held
         before. Without `data`, a kept original that is not the ingested version is removed."""
         text_path, original = self.text_path(doc.file), self.original_path(doc.file)
-        if text_path is None or original is None or getattr(self.store, "read_only", False):
+        if text_path is None or original is None or self.read_only:
             return {}
         before = {p: (p.read_bytes() if p.is_file() else None) for p in (text_path, original)}
         try:
@@ -243,11 +248,11 @@ class KnowledgeGraph:
                         "lines": list(source.lines),
                         "pages": list(source.pages) if source.pages is not None else None,
                         "ocr_confidence": list(source.ocr_confidence) if source.ocr_confidence is not None else None}
-                _write_atomic(text_path, json.dumps(text, ensure_ascii=False).encode("utf-8"))
+                write_atomic(text_path, json.dumps(text, ensure_ascii=False).encode("utf-8"))
             else:
                 text_path.unlink(missing_ok=True)
             if data is not None and hashlib.sha256(data).hexdigest() == doc.content_hash:
-                _write_atomic(original, data)
+                write_atomic(original, data)
             elif before[original] is not None and hashlib.sha256(before[original]).hexdigest() != doc.content_hash:
                 original.unlink()
         except OSError as exc:
@@ -263,7 +268,7 @@ class KnowledgeGraph:
                 if content is None:
                     path.unlink(missing_ok=True)
                 else:
-                    _write_atomic(path, content)
+                    write_atomic(path, content)
             except OSError:
                 pass
 
@@ -313,7 +318,7 @@ class KnowledgeGraph:
         self.store.close()
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
+def write_atomic(path: Path, data: bytes) -> None:
     """Write a file so that readers see the old content or the new one, never a part."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
@@ -324,17 +329,19 @@ def _write_atomic(path: Path, data: bytes) -> None:
         tmp.unlink(missing_ok=True)
 
 
-class _PageBar:
-    """A second progress bar, per page, for the paged file being read (PDF, scans)."""
+class SubProgress:
+    """A second progress bar under a step's own, made on the first report `(done, total)`: the
+    pages of the paged file being read (PDF, scans), the texts of an index build being embedded."""
 
-    def __init__(self, name: str):
-        self.name = name
+    def __init__(self, label: str, unit: str):
+        self.label = label
+        self.unit = unit
         self.bar = None
 
     def __call__(self, done: int, total: int) -> None:
         if self.bar is None:
             from tqdm import tqdm
-            self.bar = tqdm(total=total, desc=f"  {self.name}", unit="trang", file=sys.stderr, leave=False)
+            self.bar = tqdm(total=total, desc=self.label, unit=self.unit, file=sys.stderr, leave=False)
         self.bar.n = done
         self.bar.refresh()
 

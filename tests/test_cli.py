@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -10,6 +11,7 @@ from pathlib import Path
 import pytest
 
 EXE = str(Path(sys.executable).with_name("dtikg"))
+QUESTION = "Sở Y tế chủ trì những chỉ tiêu nào?"
 
 
 def dtikg(*args, store: Path, stdin: str | None = None, timeout: float = 600) -> subprocess.CompletedProcess:
@@ -33,6 +35,7 @@ def test_ingest_prints_what_it_read_and_twice_changes_nothing(cli_store):
     first = dtikg("stats", "--json", store=store)
     again = dtikg("ingest", str(data), "--quiet", store=store)
     assert again.returncode == 0 and "000_b6c86109a8f1a47b.txt: 34 chỉ tiêu" in again.stdout
+    assert "Chỉ mục hỏi đáp đã khớp với các văn bản trong kho" in again.stdout  # the last step had nothing to do
     second = dtikg("stats", "--json", store=store)
     assert json.loads(first.stdout) == json.loads(second.stdout)
     stats = json.loads(second.stdout)
@@ -47,6 +50,33 @@ def test_ask_json_and_jsonl(cli_store):
     answers = [json.loads(x) for x in lines.stdout.splitlines()]
     assert len(answers) == 3 and answers[1]["items"] == []
     assert lines.stderr.strip() == ""
+
+
+def test_ask_brings_a_stale_index_up_to_date_unless_another_process_holds_the_store(cli_store, tmp_path, seed_files):
+    from kg.service import KnowledgeGraph
+    built, _ = cli_store
+    store = tmp_path / "store"
+    shutil.copytree(built / "index", store / "index")  # vectors are cached by text: nothing is embedded again
+    holder = KnowledgeGraph(store)  # another tool ingests without the last step, and keeps the store open
+    try:
+        assert holder.ingest(seed_files[:1])[0].ok
+        refused = dtikg("ask", QUESTION, "--json", store=store)
+        assert refused.returncode == 2 and f"dtikg index --store {store}" in refused.stderr, refused.stderr
+        assert "Traceback" not in refused.stderr and refused.stdout == ""
+    finally:
+        holder.close()
+    answered = dtikg("ask", QUESTION, "--json", store=store)  # the store is free: its index is built first
+    assert answered.returncode == 0, answered.stderr
+    answer = json.loads(answered.stdout)
+    assert answer["count"] and {i["source"]["document"] for i in answer["items"]} == {seed_files[0].name}
+    holder = KnowledgeGraph(store)
+    try:  # held again, now with a current index: read from a snapshot, as before
+        again = dtikg("ask", QUESTION, "--json", store=store)
+        assert again.returncode == 0 and json.loads(again.stdout) == answer and again.stderr.strip() == ""
+    finally:
+        holder.close()
+    current = dtikg("index", store=store)
+    assert current.returncode == 0 and "không cần xây lại" in current.stdout
 
 
 def test_sparql_export_and_errors(cli_store, tmp_path):

@@ -104,7 +104,7 @@ def markdown_text(text: object) -> str:
 
 class WebApp:
     """The state behind the pages: graph, QA engine, document library, and one lock so that
-    an ingest and the engine refresh after it never interleave with a question."""
+    an ingest, the index build after it and the engine's reload never interleave with a question."""
 
     def __init__(self, kg, engine, data_dir: str | Path | None = None, max_upload_bytes: int = MAX_UPLOAD_BYTES):
         if max_upload_bytes <= 0:
@@ -232,7 +232,7 @@ class WebApp:
             try:
                 self.kg.ingest_extraction(doc, data)  # the graph, the converted text and the original file
                 step(0.6, "Đang cập nhật chỉ mục hỏi đáp")
-                self.engine.refresh()
+                self._reindex()
             except Exception:
                 self._roll_back(name, known, previous)
                 raise
@@ -249,6 +249,12 @@ class WebApp:
         lines += [f"- Lưu ý: {markdown_text(w)}" for w in doc.warnings]
         return "\n".join(lines)
 
+    def _reindex(self) -> None:
+        """The last step of an ingest: the answering index rebuilt, then loaded by the engine."""
+        from qa.index import build_index
+        build_index(self.kg, self.engine.embedder)
+        self.engine.reload()
+
     def _roll_back(self, name: str, known: bool, previous: bytes | None) -> None:
         """Put the store and the kept files back as they were before a failed ingest."""
         try:
@@ -256,7 +262,7 @@ class WebApp:
                 self.kg.ingest_extraction(self.kg.read_bytes(name, previous), previous)
             elif not known:
                 self.kg.remove(name)
-            self.engine.refresh()
+            self._reindex()
         except Exception:
             log.exception("roll-back of %s failed", name)
 
@@ -510,13 +516,17 @@ def serve(host: str = "127.0.0.1", port: int = 7860, store: str | Path | None = 
         return 1
     import uvicorn
     from kg.service import KnowledgeGraph
+    from qa.embedder import embedder_from_config
     from qa.engine import QAEngine
+    from qa.index import ensure_index
 
     kg = KnowledgeGraph(store)
     if not kg.is_ready:
         print("Đang dựng kho dữ liệu từ các văn bản có sẵn (lần đầu)…", file=sys.stderr)
     kg.ensure_built(progress=True)
-    engine = QAEngine(kg)
+    embedder = embedder_from_config()
+    ensure_index(kg, embedder, progress=True)
+    engine = QAEngine(kg, embedder=embedder)
     webapp = WebApp(kg, engine)
     app = create_app(webapp, auth=credentials)
     server = uvicorn.Server(uvicorn.Config(app, host=host.strip("[]"), port=int(port), log_level="warning"))

@@ -1,4 +1,4 @@
-"""The `dtikg` command line: ingest, ask, stats, sparql, export, serve.
+"""The `dtikg` command line: ingest, index, ask, stats, sparql, export, serve.
 
 Calls of ../shared/qa/CONTRACT.md are kept exactly; messages for users are Vietnamese
 and no traceback reaches the terminal.
@@ -41,9 +41,10 @@ def cmd_ingest(args) -> int:
         else:
             failed += 1
             print(f"✗ {o.file}: {o.message}", file=sys.stderr)
-    if any(o.ok for o in outcomes):
-        from qa.engine import QAEngine
-        QAEngine(kg)  # rebuilds the retrieval index and indicator concepts for the new graph
+    if any(o.ok for o in outcomes):  # the last step: the answering index of the graph as it now is
+        from qa.embedder import embedder_from_config
+        from qa.index import build_index
+        _print_index(build_index(kg, embedder_from_config(), progress=not args.quiet))
     kg.close()
     if not outcomes:
         from ingest.converters import SUPPORTED_SUFFIXES
@@ -52,11 +53,34 @@ def cmd_ingest(args) -> int:
     return 1 if failed == len(outcomes) else 0
 
 
+def cmd_index(args) -> int:
+    from qa.embedder import embedder_from_config
+    from qa.index import build_index
+    kg = _kg(args)
+    _print_index(build_index(kg, embedder_from_config(), progress=not args.quiet))
+    kg.close()
+    return 0
+
+
+def _print_index(summary) -> None:
+    if summary.built:
+        print(f"✓ Chỉ mục hỏi đáp: {summary.items} mục tra cứu ({summary.embedded} mục mới được nhúng), "
+              f"{summary.concepts} nhóm chỉ tiêu cùng nghĩa giữa các tỉnh, {summary.seconds:.1f} giây")
+    else:
+        print("✓ Chỉ mục hỏi đáp đã khớp với các văn bản trong kho, không cần xây lại")
+
+
 def _engine(args):
+    """The engine over the store, which is first brought up to date if it can be written: the
+    default store built from data/ on first use, a missing or stale index built."""
+    from qa.embedder import embedder_from_config
     from qa.engine import QAEngine
+    from qa.index import ensure_index
     kg = _kg(args)
     kg.ensure_built(progress=False)
-    return QAEngine(kg)
+    embedder = embedder_from_config()
+    ensure_index(kg, embedder, progress=True)
+    return QAEngine(kg, embedder=embedder)
 
 
 def cmd_ask(args) -> int:
@@ -133,6 +157,11 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--quiet", action="store_true")
     store_opt(sp)
     sp.set_defaults(func=cmd_ingest)
+
+    sp = sub.add_parser("index", help="xây lại chỉ mục hỏi đáp của kho (bước cuối của ingest) nếu đã cũ")
+    sp.add_argument("--quiet", action="store_true")
+    store_opt(sp)
+    sp.set_defaults(func=cmd_index)
 
     sp = sub.add_parser("ask", help="hỏi một câu bằng tiếng Việt")
     sp.add_argument("question", nargs="?")

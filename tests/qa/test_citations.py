@@ -112,12 +112,14 @@ def test_every_citation_in_the_prose_is_an_items_source(office_engine, shared_qa
 
 def test_a_scanned_line_is_cited_with_its_confidence(tmp_path, office_plans, embedder):
     from qa.engine import QAEngine
+    from qa.index import build_index
     doc = DocumentReader().read_path(office_plans[DAK_LAK_PDF])
     confidence = tuple(0.87 if n == 13 else 0.95 for n in range(1, len(doc.source.lines) + 1))
     scan = replace(doc, source=replace(doc.source, ocr_confidence=confidence, converter="tesseract 5.3.0"))
     graph = KnowledgeGraph(tmp_path / "store")
     try:
         graph.ingest_extraction(scan, office_plans[DAK_LAK_PDF].read_bytes())
+        build_index(graph, embedder)
         out = QAEngine(graph, embedder=embedder).ask(QUESTION)
         (item,) = [i for i in out["items"] if not i["via_group"]]
         assert item["source"]["citation"] == "KH 86/KH-UBND (Đắk Lắk), trang 3, dòng 13 (bản quét, độ tin cậy 87%)"

@@ -44,7 +44,7 @@ def test_jsonl_batch_under_ten_seconds(kg, engine, shared_qa):
         from kg.store import OxigraphStore
         kg.store = OxigraphStore(kg.dir / "graph")
         engine.kg.store = kg.store
-        engine.refresh()
+        engine.reload()
     lines = [json.loads(line) for line in proc.stdout.splitlines() if line.strip()]
     print(f"{len(lines)} answers in {elapsed:.2f} s")
     assert proc.returncode == 0, proc.stderr[-2000:]

@@ -24,6 +24,7 @@ def _scan(pdf: Path, folder: Path, dpi: int = 200) -> bytes:
 def _mean_f1(tmp_path, embedder, scorer, questions, name: str, data: bytes) -> float:
     from kg.service import KnowledgeGraph
     from qa.engine import QAEngine
+    from qa.index import build_index
     folder = tmp_path / name.replace(".", "_")
     folder.mkdir()
     (folder / name).write_bytes(data)
@@ -31,6 +32,7 @@ def _mean_f1(tmp_path, embedder, scorer, questions, name: str, data: bytes) -> f
     try:
         [outcome] = graph.ingest([folder / name])
         assert outcome.ok, outcome.message
+        build_index(graph, embedder)
         engine = QAEngine(graph, embedder=embedder)
         scores = [scorer.score_one(q, engine.ask(q["q"]))[0] for q in questions]
     finally:

@@ -147,6 +147,7 @@ def test_sigkill_during_ingest_leaves_each_document_old_or_new(seed_files, relia
 def test_ingest_while_answering_gives_old_or_new_counts_never_an_error(seed_files, store_dir, engine, embedder,
                                                                       reliability_log, tmp_path):
     from qa.engine import QAEngine
+    from qa.index import build_index
     folder = tmp_path / "store"
     shutil.copytree(store_dir / "index", folder / "index")  # vectors are keyed by text: nothing is embedded again
     kg = KnowledgeGraph(folder)
@@ -158,6 +159,7 @@ def test_ingest_while_answering_gives_old_or_new_counts_never_an_error(seed_file
                                 "Sở Y tế\tSở Thông tin và Truyền thông\tTháng 12/2023\t")
     path.write_text(old, encoding="utf-8")
     assert kg.ingest([path])[0].ok
+    build_index(kg, embedder)
     qa = QAEngine(kg, embedder=embedder)
     question = "Sở Y tế chủ trì những chỉ tiêu nào?"
     old_count = qa.ask(question)["count"]
@@ -182,7 +184,8 @@ def test_ingest_while_answering_gives_old_or_new_counts_never_an_error(seed_file
                 path.write_text(version, encoding="utf-8")
                 started = time.perf_counter()
                 (outcome,) = kg.ingest([path])
-                qa.refresh()
+                build_index(kg, embedder)  # the last step of ingest, then the engine loads it
+                qa.reload()
                 cycles.append(time.perf_counter() - started)
                 if not outcome.ok:
                     failures.append(outcome.message)
