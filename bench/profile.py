@@ -2,7 +2,7 @@
 
     python -m bench.profile answer --store DIR [--passes 2]     # warm answers to the dev set
     python -m bench.profile ingest --corpus DIR --store DIR     # graph ingest
-    python -m bench.profile build --store DIR                   # first QAEngine (index + concepts)
+    python -m bench.profile build --store DIR                   # the answering index, from scratch
 
 Reports go to OUT/profiles/<what>-<store name>.txt and to stdout.
 """
@@ -48,13 +48,12 @@ def main(argv: list[str] | None = None) -> int:
         profiler.stop()
     elif args.what == "build":
         from qa.embedder import embedder_from_config
-        from qa.engine import QAEngine
-        shutil.rmtree(store / "index", ignore_errors=True)
+        from qa.index import build_index
+        shutil.rmtree(store / "index", ignore_errors=True)  # vectors too: the build embeds every text
         kg = KnowledgeGraph(store)
-        kg.store.drop_graph("https://dtikg.vn/id/graph/concepts")
         embedder = embedder_from_config()
         profiler.start()
-        QAEngine(kg, embedder=embedder)
+        build_index(kg, embedder)
         profiler.stop()
     else:
         from qa.engine import QAEngine
