@@ -22,6 +22,8 @@ class CodeConcept:
     hidden_labels: tuple[str, ...] = ()
     rank: int = 0
     match_whole: bool = False
+    asked_as: tuple[str, ...] = ()  # how officials name it in questions (dti:askedAs)
+    asked_as_weak: tuple[str, ...] = ()  # question phrases that count only without a stronger one
 
 
 @lru_cache(maxsize=1)
@@ -50,6 +52,8 @@ def _concepts(scheme: str) -> tuple[CodeConcept, ...]:
             hidden_labels=tuple(sorted(str(h) for h in g.objects(iri, SKOS.hiddenLabel))),
             rank=int(rank) if rank is not None else 0,
             match_whole=bool(whole.toPython()) if whole is not None else False,
+            asked_as=tuple(sorted(str(a) for a in g.objects(iri, DTI.askedAs))),
+            asked_as_weak=tuple(sorted(str(a) for a in g.objects(iri, DTI.askedAsWeak))),
         ))
     return tuple(out)
 
@@ -57,6 +61,12 @@ def _concepts(scheme: str) -> tuple[CodeConcept, ...]:
 @lru_cache(maxsize=None)
 def roles() -> tuple[CodeConcept, ...]:
     return _concepts("role")
+
+
+@lru_cache(maxsize=None)
+def scheme_asked_as(scheme: str) -> tuple[str, ...]:
+    """Question phrases of a whole code list (for roles: phrases that ask for any role)."""
+    return tuple(sorted(str(a) for a in _graph().objects(CODE[scheme], DTI.askedAs)))
 
 
 @lru_cache(maxsize=None)

@@ -52,6 +52,37 @@ def role_cues() -> tuple[tuple[str, str], ...]:
     return tuple(sorted(cues.items(), key=lambda kv: -len(kv[0])))
 
 
+@lru_cache(maxsize=1)
+def question_role_cues() -> tuple[tuple[str, tuple[str, ...], bool], ...]:
+    """(folded phrase, roles asked for, weak) for questions, longest phrase first.
+
+    A role is asked for by its labels and its `dti:askedAs` phrases; a phrase under several
+    roles asks for all of them, the scheme's phrases for every role. A phrase that starts a
+    longer label of another role asks for that role too ("chủ trì" also asks for "chủ trì
+    tổng hợp"). Weak phrases (`dti:askedAsWeak`) count only when nothing stronger is asked.
+    """
+    concepts = codelists.roles()
+    labels = {c.notation: [_words(label) for label in (c.label, *c.alt_labels)] for c in concepts}
+    strong: dict[str, set[str]] = {}
+    weak: dict[str, set[str]] = {}
+    for c in concepts:
+        weak_phrases = {_words(p) for p in c.asked_as_weak}
+        for phrase in {*labels[c.notation], *(_words(p) for p in c.asked_as)} - weak_phrases:
+            strong.setdefault(phrase, set()).add(c.notation)
+        for phrase in weak_phrases:
+            weak.setdefault(phrase, set()).add(c.notation)
+    for phrase in (_words(p) for p in codelists.scheme_asked_as("role")):
+        strong.setdefault(phrase, set()).update(c.notation for c in concepts)
+    for phrase, roles in strong.items():
+        for notation, own in labels.items():
+            if any(label.startswith(phrase + " ") for label in own):
+                roles.add(notation)
+    order = [c.notation for c in concepts]
+    out = [(p, tuple(sorted(rs, key=order.index)), False) for p, rs in strong.items()]
+    out += [(p, tuple(sorted(rs, key=order.index)), True) for p, rs in weak.items() if p not in strong]
+    return tuple(sorted(out, key=lambda x: (-len(x[0]), x[0])))
+
+
 _NAME = "{Tên}"  # in a head label: a capitalised word must follow
 
 

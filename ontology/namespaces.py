@@ -82,6 +82,8 @@ class DTI(DefinedNamespace):
     # code lists
     rank: URIRef
     matchWhole: URIRef
+    askedAs: URIRef
+    askedAsWeak: URIRef
     # legal documents
     issuerCode: URIRef
     number: URIRef
