@@ -2,24 +2,27 @@
 topics, Vietnamese prose grouped by province and role, every item with its source line."""
 from __future__ import annotations
 
+import re
 from collections import OrderedDict, defaultdict
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 
 from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 
-from ontology.folding import fold
+from ontology.folding import fold, fold_aligned
 from kg.builder import province_iri
 from kg.queries import query
 from kg.store import GraphStore
 
 from .catalog import Catalog, CatalogDocument, CatalogItem
-from .phrasing import (KIND_VI, interpretation, plan_reference, plural_noun, role_label, role_text, vn_date,
+from .phrasing import (KIND_VI, deadline_text, interpretation, plan_reference, plural_noun, role_label, role_text, vn_date,
                        words, write_citation)
-from .records import Answer, AnswerItem, Intent, ParsedQuestion, Source
+from .records import Answer, AnswerItem, Intent, ParsedQuestion, Source, Target
 from .retriever import INDEXED_KINDS, HybridRetriever
+from .passages import Passages
+from .topics import TopicMatcher, terms
 
 ANSWER_KIND = {"sub_item": "indicator"}
 TEAM_ROLES = ("team_leader", "team_deputy", "team_member", "inspected")
@@ -27,7 +30,8 @@ MAX_LISTED = 60
 
 
 class Answerer:
-    def __init__(self, store: GraphStore, catalog: Catalog, retriever: HybridRetriever, mode: str = "hybrid"):
+    def __init__(self, store: GraphStore, catalog: Catalog, retriever: HybridRetriever, mode: str = "hybrid",
+                 texts: "Callable[[str], list[str] | None] | None" = None, today: date | None = None):
         self.store = store
         self.catalog = catalog
         self.retriever = retriever
@@ -36,6 +40,10 @@ class Answerer:
         self._worded_continuous: set[str] | None = None
         self._plan_references: dict[str, str] = {}
         self._families = self.families()
+        self.topics = TopicMatcher(retriever)
+        self.today = today or date.today()
+        self.texts = texts  # file → its converted lines, for plan-level facts (None: not kept)
+        self.passages = Passages(catalog, texts)
 
     # ------------------------------------------------------------------ shared helpers
     def _item(self, item: CatalogItem, roles=(), via_group=False, score=None) -> AnswerItem:
@@ -97,8 +105,18 @@ class Answerer:
         return self.retriever.search(text, kinds=kinds or INDEXED_KINDS, province=province, k=k, mode=self.mode)
 
     def _best_item(self, pq: ParsedQuestion, kinds=None) -> CatalogItem | None:
-        hits = self._search(pq, kinds=kinds or (pq.kinds or ("indicator", "sub_item", "task")),
-                            province=pq.province, k=3)
+        """The item the question is about: the best match of its topic, among the items of the
+        agencies it names when it names some."""
+        kinds = kinds or (pq.kinds or ("indicator", "sub_item", "task", "duty"))
+        if "task" in kinds and "duty" not in kinds:
+            kinds = (*kinds, "duty")  # a nhiệm vụ asked about may be a duty of the implementation section
+        if pq.agencies:
+            agents = set(self._agents_for(pq))
+            own = {a.item for agent in agents for a in self.catalog.assignments_of_agent(agent)}
+            hits = [h for h in self._search(pq, kinds=kinds, province=pq.province, k=200) if h[0] in own]
+            if hits:
+                return self.catalog.items[hits[0][0]]
+        hits = self._search(pq, kinds=kinds, province=pq.province, k=3)
         return self.catalog.items[hits[0][0]] if hits else None
 
     def _items_of_agent(self, agent: str) -> list[tuple[str, str]]:
@@ -122,13 +140,15 @@ class Answerer:
         return {
             Intent.TEAM: self._answer_team, Intent.DOCUMENT_PROVINCES: self._answer_document_provinces,
             Intent.DOCUMENT_INFO: self._answer_document_info, Intent.DOCUMENT_CONTEXT: self._answer_document_context,
-            Intent.DOCUMENT_ITEMS: self._answer_document_items, Intent.BASELINE: self._answer_baseline,
+            Intent.DOCUMENT_ITEMS: self._answer_items, Intent.BASELINE: self._answer_baseline,
             Intent.COMPARE: self._answer_compare, Intent.PLAN_DOCUMENTS: self._answer_plan_documents,
             Intent.ITEM_GROUNDS: self._answer_item_grounds, Intent.UNKNOWN_AGENCY: self._answer_unknown_agency,
             Intent.UNKNOWN_DOCUMENT: self._answer_unknown_document,
             Intent.AGENCY_PROVINCES: self._answer_agency_provinces, Intent.ITEM_AGENCIES: self._answer_item_agencies,
-            Intent.AGENCY_ITEMS: self._answer_agency_items, Intent.DEADLINE_ITEMS: self._answer_deadline_items,
-            Intent.ITEM_DETAILS: self._answer_item_details, Intent.LIST_ITEMS: self._answer_list_items,
+            Intent.AGENCY_ITEMS: self._answer_items, Intent.DEADLINE_ITEMS: self._answer_items,
+            Intent.ITEM_DETAILS: self._answer_item_details, Intent.LIST_ITEMS: self._answer_items,
+            Intent.TOPIC_PROVINCES: self._answer_topic_provinces, Intent.AGENCY_RANKING: self._answer_agency_ranking,
+            Intent.PLAN_FACT: self._answer_plan_fact, Intent.CLARIFY: self._answer_clarify,
             Intent.SEARCH: self._answer_search,
         }
 
@@ -193,40 +213,6 @@ class Answerer:
                 entry[0].add(role)
         return agents, direct, via
 
-    def _answer_agency_items(self, pq: ParsedQuestion) -> Answer:
-        agents, direct, via = self._collect_agency_items(pq)
-        name = pq.agencies[0].label if pq.agencies else "Cơ quan"
-        where = f" ở {pq.province}" if pq.province else ""
-        roles_said = role_text(pq.roles)
-        noun = plural_noun(pq.kinds)
-        if not agents:
-            return self._empty(pq, f"Không tìm thấy {name}{where} trong các kế hoạch đã nạp.", 0)
-        order = lambda iri: (self.catalog.items[iri].province or "", self.catalog.items[iri].file,  # noqa: E731
-                             self.catalog.items[iri].line)
-        direct = OrderedDict(sorted(direct.items(), key=lambda kv: order(kv[0])))
-        via = OrderedDict(sorted(via.items(), key=lambda kv: order(kv[0])))
-        items = [self._item(self.catalog.items[i], [role_label(r) for r in sorted(rs)]) for i, rs in direct.items()]
-        via_items = [self._item(self.catalog.items[i], [role_label(r) for r in sorted(rs)], via_group=True)
-                     for i, (rs, _g) in via.items()]
-        count = len(items)
-        if not items and not via_items:
-            return self._empty(pq, f"{name}{where} không được giao {roles_said} {noun} nào trong các kế hoạch đã nạp.", 0)
-        provinces = sorted({it.province or "" for it in items})
-        head = f"{name} {roles_said} {count} {noun}" + (f" ở {len(provinces)} tỉnh" if len(provinces) > 1 else where)
-        lines = [head + ":" if items else head + "."]
-        by_prov: dict[str, list[AnswerItem]] = defaultdict(list)
-        for it in items:
-            by_prov[it.province or "Không rõ tỉnh"].append(it)
-        for prov in sorted(by_prov):
-            lines.append(f"• {prov}:")
-            for it in by_prov[prov][:MAX_LISTED]:
-                lines.append(f"  – [{', '.join(it.roles)}] {it.number}. {it.label} [{it.source.citation}]")
-        if via_items:
-            groups = sorted({g for _, (_, g) in via.items()})
-            lines.append(f"Ngoài ra {len(via_items)} {noun} được giao chung cho nhóm cơ quan "
-                         f"({'; '.join(groups[:3])}) mà {name} thuộc về.")
-        return Answer(pq.question, "\n".join(lines), count, tuple(items + via_items), pq.intent)
-
     def _answer_agency_provinces(self, pq: ParsedQuestion) -> Answer:
         agents, direct, _ = self._collect_agency_items(pq)
         name = pq.agencies[0].label if pq.agencies else "Cơ quan"
@@ -283,8 +269,37 @@ class Answerer:
         return Answer(pq.question, text, len(out), tuple(out + [self._item(item)]), pq.intent)
 
     # ------------------------------------------------------------------ grounds
+    def _cited_for(self, pq: ParsedQuestion) -> tuple[float, CatalogDocument, dict] | None:
+        """The document whose citing sentence best matches the topic ("đề án … được phê duyệt bằng
+        quyết định nào": the decision named beside the đề án), by the share of the topic's terms."""
+        wanted = {t for t in terms(pq.topic) if t in self.topics.idf}
+        if not wanted:
+            return None
+        total = sum(self.topics.idf[t] for t in wanted)
+        best = None
+        for doc in self.catalog.documents.values():
+            if doc.is_plan or (pq.doc_type_asked and doc.type_label != pq.doc_type_asked):
+                continue
+            for c in doc.citations:
+                if pq.province and self.catalog.plan_province.get(c["plan"]) != pq.province:
+                    continue
+                score = sum(self.topics.idf.get(t, 0.0) for t in wanted & terms(c["quote"])) / total
+                if best is None or score > best[0]:
+                    best = (score, doc, c)
+        return best
+
     def _answer_item_grounds(self, pq: ParsedQuestion) -> Answer:
         item = self._best_item(pq)
+        cited = self._cited_for(pq) if pq.topic else None
+        item_score = self.topics.scores(pq.topic)[self.topics.position[item.iri]] if item and pq.topic \
+            and item.iri in self.topics.position else 0.0
+        item_has_grounds = bool(item and (item.grounds or (item.parent and item.parent in self.catalog.items
+                                                          and self.catalog.items[item.parent].grounds)))
+        if cited and cited[0] >= 0.5 and (not item_has_grounds or cited[0] > item_score):
+            _score, doc, c = cited
+            text = (f"{self._doc_label(doc)} — được nêu tại: “{c['quote'].strip()[:300]}” "
+                    f"[{self._citation(c['file'], c['line'])}].")
+            return Answer(pq.question, text, 1, (self._doc_item(doc, c),), pq.intent)
         if item is None:
             return self._empty(pq, "Không tìm thấy chỉ tiêu nào khớp với câu hỏi.")
         docs = list(item.grounds)
@@ -315,26 +330,6 @@ class Answerer:
                 candidates = local or candidates
             docs += candidates
         return docs
-
-    def _answer_document_items(self, pq: ParsedQuestion) -> Answer:
-        docs = self._docs(pq)
-        found: "OrderedDict[str, CatalogItem]" = OrderedDict()
-        for doc in docs:
-            for r in self.store.select(query("items_grounded_in"), {"doc": URIRef(doc.iri)}):
-                item = self.catalog.items.get(str(r["item"]))
-                if item and self._kind_ok(item, pq.kinds, pq.wants_count):
-                    found[item.iri] = item
-        names = "; ".join(self._doc_label(d) for d in docs)
-        if not found:
-            return Answer(pq.question, f"{names}: không có {plural_noun(pq.kinds)} nào trong các kế hoạch đã nạp "
-                                       f"dẫn chiếu văn bản này.", 0,
-                          tuple(self._doc_item(d) for d in docs), pq.intent)
-        ordered = sorted(found.values(), key=lambda i: (i.province or "", i.file, i.line))
-        items = [self._item(i) for i in ordered]
-        lines = [f"{names} liên quan đến {len(items)} {plural_noun(pq.kinds)}:"]
-        for it in items[:MAX_LISTED]:
-            lines.append(f"• {it.province}: {it.number}. {it.label} [{it.source.citation}]")
-        return Answer(pq.question, "\n".join(lines), len(items), tuple(items), pq.intent)
 
     def _answer_document_provinces(self, pq: ParsedQuestion) -> Answer:
         docs = self._docs(pq)
@@ -370,6 +365,8 @@ class Answerer:
             cited = sorted({self._plan_reference(c["file"]) for c in doc.citations})
             via = f"; được dẫn trong {', '.join(cited)}" if cited else ""
             lines.append(f"{self._doc_label(doc)}: {owner}{body}{when}{via}.")
+            for c in doc.citations[:2]:  # the citing sentence says what the document is for
+                lines.append(f"• “{_around(c['quote'], doc.id_local)}” [{self._citation(c['file'], c['line'])}]")
             items.append(self._doc_item(doc))
         return Answer(pq.question, "\n".join(lines), len(items), tuple(items), pq.intent)
 
@@ -418,63 +415,228 @@ class Answerer:
             (f" loại {pq.doc_type_asked}" if pq.doc_type_asked else "") + ":"
         return Answer(pq.question, "\n".join([head] + lines), len(items), tuple(items), pq.intent)
 
-    # ------------------------------------------------------------------ deadlines
-    def _due_between(self, start: str, end: str, province: str | None = None) -> dict[str, date]:
-        """Items whose deadline ends within [start, end] (ISO dates), with that end date."""
-        bindings = {"from": Literal(start, datatype=XSD.date), "to": Literal(end, datatype=XSD.date)}
-        if province:
-            bindings["province"] = province_iri(province)
-        rows = self.store.select(query("items_due_between"), bindings)
-        return {str(r["item"]): date.fromisoformat(str(r["end"])) for r in rows}
-
-    def _continuous(self, province: str | None) -> set[str]:
-        """Items to be done "thường xuyên": by deadline kind, or so worded inside a longer deadline text."""
-        bindings = {"deadlineKind": Literal("continuous")}
-        if province:
-            bindings["province"] = province_iri(province)
-        found = {str(r["item"]) for r in self.store.select(query("items_with_deadline_kind"), bindings)}
-        if self._worded_continuous is None:
-            self._worded_continuous = {i.iri for i in self.catalog.items.values()
-                                       if i.deadline and "thuong xuyen" in fold(i.deadline)}
-        return found | self._worded_continuous
-
-    def _answer_deadline_items(self, pq: ParsedQuestion) -> Answer:
-        kind, a, b = pq.deadline
-        found: set[str] = set()
+    # ------------------------------------------------------------------ items under any filters
+    def _deadline_ok(self, item: CatalogItem, deadline: tuple) -> bool:
+        """Whether an item's deadline falls under the asked one. A deadline "trước 01/6/2024" ends
+        on 31/5/2024; "năm 2023 và các năm tiếp theo" is asked as ("from", "2023")."""
+        kind, a, b = deadline
+        if kind == "continuous":
+            return item.deadline_kind == "continuous" or bool(item.deadline and "thuong xuyen" in fold(item.deadline))
+        if kind == "from":
+            return item.deadline_kind == "from_year" and bool(item.begin) and item.begin[:4] == a
+        end = self._deadline_end(item)
+        if kind == "overdue":
+            return end is not None and end < self.today and item.deadline_kind not in ("from_year", "continuous",
+                                                                                         "recurring")
+        if end is None:
+            return False
         if kind == "range":
-            found = set(self._due_between(a, b, pq.province))
-        elif kind == "before":
-            found = set(self._due_between("1900-01-01", b, pq.province))
-        elif kind == "quarter":
+            return a <= end.isoformat() <= b
+        if kind == "before":
+            return end.isoformat() <= b
+        if kind == "after":
+            return end.isoformat() >= a
+        if kind == "quarter":
             months = range(3 * int(a) - 2, 3 * int(a) + 1)
-            start, end = (f"{b}-01-01", f"{b}-12-31") if b else ("1900-01-01", "2999-12-31")
-            found = {i for i, when in self._due_between(start, end, pq.province).items()
-                     if when.month in months and i in self.catalog.items and
-                     self.catalog.items[i].deadline_kind in ("quarter", "month", "date")}
-        elif kind == "continuous":
-            found = self._continuous(pq.province)
-        agents = set(self._agents_for(pq)) if pq.agencies else None
-        items = []
-        for iri in found:
+            return end.month in months and (not b or end.year == int(b)) and \
+                item.deadline_kind in ("quarter", "month", "date")
+        return False
+
+    @staticmethod
+    def _deadline_end(item: CatalogItem) -> date | None:
+        if not item.end:
+            return None
+        try:
+            end = date.fromisoformat(item.end[:10])
+        except ValueError:
+            return None
+        return end - timedelta(days=1) if item.deadline_kind == "before" else end
+
+    def _grounded_in(self, docs: list[CatalogDocument]) -> set[str]:
+        found: set[str] = set()
+        for doc in docs:
+            found |= {str(r["item"]) for r in self.store.select(query("items_grounded_in"), {"doc": URIRef(doc.iri)})}
+        return found
+
+    def _select(self, pq: ParsedQuestion):
+        """Every item that passes all the frame's filters: (direct: item → roles matched,
+        via: item → (roles, group) reached only through a collective assignment, agents)."""
+        counting = pq.wants_count
+        if pq.agencies:
+            agents, direct, via = self._collect_agency_items(pq)
+        else:
+            agents, via = [], OrderedDict()
+            kinds = pq.kinds or ("indicator", "task")
+            if "indicator" in kinds and not pq.agencies:
+                kinds = tuple(k for k in kinds if k != "sub_item")  # counted like `dtikg stats`: sub-items apart
+            direct = OrderedDict((iri, set()) for iri, i in self.catalog.items.items()
+                                 if self._kind_ok(i, kinds, counting) and i.kind not in ("team", "info_item")
+                                 or (i.kind == "info_item" and "info_item" in kinds))
+        excluded = {iri for m in pq.excluded for iri in m.agents}
+        docs = self._docs(pq)
+        grounded = self._grounded_in(docs) if docs else None
+        plans = {d.iri for d in docs if d.is_plan}
+
+        def keep(iri: str) -> bool:
             item = self.catalog.items.get(iri)
-            if item is None or not self._kind_ok(item, pq.kinds, pq.wants_count):
-                continue
+            if item is None:
+                return False
             if pq.province and item.province != pq.province:
-                continue
-            if agents is not None:
-                rs = {a.role for a in self.catalog.assignments.get(iri, ()) if a.agent in agents}
-                if not rs or (pq.roles and not rs & set(pq.roles)):
-                    continue
-            items.append(item)
-        items.sort(key=lambda i: (i.province or "", i.file, i.line))
-        phrase = pq.deadline_phrase or ""
-        where = f" của {pq.province}" if pq.province else ""
-        if not items:
-            return self._empty(pq, f"Không có {plural_noun(pq.kinds)} nào{where} có thời hạn {phrase}.", 0)
-        lines = [f"{len(items)} {plural_noun(pq.kinds)}{where} có thời hạn khớp “{phrase}”:"]
-        for i in items[:MAX_LISTED]:
-            lines.append(f"• {i.province}: {i.number}. {i.text} — hạn: {i.deadline} {self._cite(i)}")
-        return Answer(pq.question, "\n".join(lines), len(items), tuple(self._item(i) for i in items), pq.intent)
+                return False
+            if pq.deadline and not self._deadline_ok(item, pq.deadline):
+                return False
+            if grounded is not None and iri not in grounded and item.plan not in plans:
+                return False
+            if pq.pillar and item.pillar != pq.pillar:
+                return False
+            assignments = self.catalog.assignments.get(iri, ())
+            if pq.lacks_roles and any(a.role in pq.lacks_roles for a in assignments):
+                return False
+            if excluded and any(a.agent in excluded and (not pq.roles or a.role in pq.roles) for a in assignments):
+                return False
+            if pq.about and f" {pq.about} " not in f" {words(item.text)} ":
+                return False
+            return True
+
+        direct = OrderedDict((i, r) for i, r in direct.items() if keep(i))
+        via = OrderedDict((i, r) for i, r in via.items() if keep(i))
+        topic = self._topic_filter(pq)
+        if topic:
+            members = self.topics.members(topic, list(direct) + list(via))
+            direct = OrderedDict((i, r) for i, r in direct.items() if i in members)
+            via = OrderedDict((i, r) for i, r in via.items() if i in members)
+        order = lambda kv: (self.catalog.items[kv[0]].province or "", self.catalog.items[kv[0]].file,  # noqa: E731
+                            self.catalog.items[kv[0]].line)
+        return OrderedDict(sorted(direct.items(), key=order)), OrderedDict(sorted(via.items(), key=order)), agents
+
+    @staticmethod
+    def _topic_filter(pq: ParsedQuestion) -> str:
+        """The topic the items must be about, if the frame has one beyond its other slots."""
+        if pq.about or not pq.topic or not pq.topic_cued:
+            return ""
+        return pq.topic
+
+    def _scope_text(self, pq: ParsedQuestion) -> str:
+        lacking = ", ".join(dict.fromkeys(role_label(r) for r in pq.lacks_roles[:1]))
+        docs = self._docs(pq)
+        parts = (f"của {pq.province}" if pq.province and not pq.agencies else "",
+                 f"thuộc trụ cột {pq.pillar}" if pq.pillar else "",
+                 f"theo {'; '.join(self._doc_label(d) for d in docs)}" if docs else "",
+                 f"có thời hạn {deadline_text(pq.deadline)}" if pq.deadline else "",
+                 f"không có cơ quan {lacking}" if lacking else "",
+                 f"có nội dung “{pq.topic}”" if pq.about else "",
+                 f"về “{pq.topic}”" if self._topic_filter(pq) else "",
+                 f"(không kể {', '.join(m.label for m in pq.excluded)})" if pq.excluded else "")
+        return " ".join(p for p in parts if p)
+
+    def _answer_items(self, pq: ParsedQuestion) -> Answer:
+        """Items under any combination of filters: agency and role, province, kind, deadline,
+        document, pillar, roles lacking, topic; listed, counted or answered yes/no."""
+        direct, via, agents = self._select(pq)
+        noun = plural_noun(pq.kinds)
+        scope = self._scope_text(pq)
+        if pq.agencies and not agents:
+            where = f" ở {pq.province}" if pq.province else ""
+            return self._empty(pq, f"Không tìm thấy {pq.agencies[0].label}{where} trong các kế hoạch đã nạp.", 0)
+        items = [self._item(self.catalog.items[i], [role_label(r) for r in sorted(rs)]) for i, rs in direct.items()]
+        via_items = [self._item(self.catalog.items[i], [role_label(r) for r in sorted(rs)], via_group=True)
+                     for i, (rs, _g) in via.items()]
+        count = len(items)
+        provinces = sorted({it.province or "" for it in items})
+        if pq.agencies:
+            name = ", ".join(dict.fromkeys(a.label for a in pq.agencies if set(a.agents) & set(agents)))
+            where = f" ở {pq.province}" if pq.province else ""
+            subject = f"{name}{where} {role_text(pq.roles)}"
+            head = f"{name} {role_text(pq.roles)} {count} {noun}" + \
+                (f" ở {len(provinces)} tỉnh" if len(provinces) > 1 else where)
+            if scope:
+                head += f" {scope}"
+        else:
+            subject = None
+            head = f"Có {count} {noun} {scope}".strip() + (f" ở {len(provinces)} tỉnh" if len(provinces) > 1 else "")
+        if not items and not via_items:
+            text = (f"{subject} {noun} nào {scope}".replace("  ", " ").strip() if subject else
+                    f"{noun} nào {scope}".strip())
+            text = f"Không: {text} không có trong các kế hoạch đã nạp." if pq.yes_no and subject else \
+                f"Không có {text} trong các kế hoạch đã nạp." if not subject else \
+                f"{subject} không được giao {noun} nào {scope}".replace("  ", " ").strip() + \
+                " trong các kế hoạch đã nạp."
+            return self._empty(pq, ("Không. " if pq.yes_no and not text.startswith("Không:") else "") + text, 0)
+        lines = [("Có. " if pq.yes_no else "") + head + (":" if items else ".")]
+        by_prov: dict[str, list[AnswerItem]] = defaultdict(list)
+        for it in items:
+            by_prov[it.province or "Không rõ tỉnh"].append(it)
+        shown = 0
+        for prov in sorted(by_prov):
+            lines.append(f"• {prov}:")
+            for it in by_prov[prov]:
+                if shown >= MAX_LISTED:
+                    break
+                shown += 1
+                roles = f"[{', '.join(it.roles)}] " if it.roles else ""
+                due = f" — hạn: {it.deadline}" if pq.deadline and it.deadline else ""
+                lines.append(f"  – {roles}{it.number}. {it.label}{due} [{it.source.citation}]")
+        if len(items) > MAX_LISTED:
+            lines.append(f"… và {len(items) - MAX_LISTED} mục nữa (xem bảng kết quả).")
+        if via_items:
+            groups = sorted({g for _, (_, g) in via.items()})
+            who = pq.agencies[0].label if pq.agencies else "cơ quan này"
+            lines.append(f"Ngoài ra {len(via_items)} {noun} được giao chung cho nhóm cơ quan "
+                         f"({'; '.join(groups[:3])}) mà {who} thuộc về.")
+        return Answer(pq.question, "\n".join(lines), count, tuple(items + via_items), pq.intent)
+
+    def _answer_topic_provinces(self, pq: ParsedQuestion) -> Answer:
+        """Which provinces have items about a topic (and the other filters), each with its items."""
+        direct, _via, _ = self._select(pq)
+        noun = plural_noun(pq.kinds)
+        scope = self._scope_text(pq)
+        items = [self._item(self.catalog.items[i]) for i in direct]
+        provinces = sorted({it.province for it in items if it.province})
+        if not provinces:
+            return self._empty(pq, f"Không tỉnh nào có {noun} {scope} trong các kế hoạch đã nạp.".replace("  ", " "), 0)
+        prov_items = [AnswerItem(kind="province", label=p, province=p,
+                                 source=next(it.source for it in items if it.province == p)) for p in provinces]
+        lines = [("Có. " if pq.yes_no else "") + f"{len(provinces)} tỉnh có {noun} {scope}: {', '.join(provinces)}."]
+        for it in items[:MAX_LISTED]:
+            lines.append(f"• {it.province}: {it.number}. {it.label} [{it.source.citation}]")
+        return Answer(pq.question, "\n".join(lines), len(provinces), tuple(prov_items + items), pq.intent)
+
+    def _answer_agency_ranking(self, pq: ParsedQuestion) -> Answer:
+        """The agencies with the most (or fewest) items in the asked roles, among the filtered items."""
+        direct, _via, _ = self._select(replace(pq, roles=()))
+        roles = set(pq.roles) - set(TEAM_ROLES) or {"lead"}
+        per_agent: dict[str, list[str]] = defaultdict(list)
+        for iri in direct:
+            for a in {(a.agent, a.role) for a in self.catalog.assignments.get(iri, ()) if a.role in roles}:
+                agent = self.catalog.agents.get(a[0])
+                if agent is not None and not agent.group:
+                    per_agent[a[0]].append(iri)
+        if not per_agent:
+            return self._empty(pq, f"Không có cơ quan nào {role_text(tuple(roles))} {plural_noun(pq.kinds)} "
+                                   f"{self._scope_text(pq)}.".replace("  ", " "), 0)
+        pick = max if pq.superlative != "min" else min
+        best = pick(len(v) for v in per_agent.values())
+        winners = sorted((a for a, v in per_agent.items() if len(v) == best),
+                         key=lambda a: self.catalog.agents[a].label)
+        ranking = sorted(per_agent.items(), key=lambda kv: (-len(kv[1]), self.catalog.agents[kv[0]].label))
+        word = "nhiều nhất" if pick is max else "ít nhất"
+        noun = plural_noun(pq.kinds)
+        lines = [f"{', '.join(self.catalog.agents[a].label + (f' ({self.catalog.agents[a].province})' if self.catalog.agents[a].province and not pq.province else '') for a in winners)} "
+                 f"{role_text(tuple(sorted(roles)))} {word}: {best} {noun} {self._scope_text(pq)}".strip() + "."]
+        lines.append("Xếp hạng:")
+        out = []
+        for agent_iri, iris in ranking[:10]:
+            agent = self.catalog.agents[agent_iri]
+            where = f" ({agent.province})" if agent.province and not pq.province else ""
+            lines.append(f"• {agent.label}{where}: {len(iris)} {noun}")
+        for agent_iri in winners:
+            agent = self.catalog.agents[agent_iri]
+            first = self.catalog.items[per_agent[agent_iri][0]]
+            out.append(AnswerItem(kind="agency", label=agent.label, province=agent.province,
+                                  roles=tuple(role_label(r) for r in sorted(roles)),
+                                  source=self._source(first.file, first.line, first.quote)))
+        items = [self._item(self.catalog.items[i]) for a in winners for i in per_agent[a]]
+        return Answer(pq.question, "\n".join(lines), best, tuple(out + items), pq.intent)
 
     # ------------------------------------------------------------------ comparison
     def _answer_compare(self, pq: ParsedQuestion) -> Answer:
@@ -486,9 +648,21 @@ class Answerer:
         if best.concept:
             rows = self.store.select(query("concept_members"), {"concept": URIRef(best.concept)})
             members = [self.catalog.items[str(r["item"])] for r in rows if str(r["item"]) in self.catalog.items]
-        if len(members) < 2:
-            members = [best]
-        members.sort(key=lambda i: (i.province or "", i.line))
+        # A province's counterpart is its concept member, else its indicator closest to the topic;
+        # either is kept only when it is about the topic (the calibrated threshold), so a loose
+        # concept link or a province without such an indicator adds nothing.
+        topic = pq.topic or best.text
+        scores = self.topics.scores(topic)
+        about = self.topics.members(topic, [i.iri for i in self.catalog.items.values()
+                                            if i.kind in ("indicator", "sub_item")])
+        by_province = {m.province: m for m in members if m.iri in about}
+        for iri, score in sorted(about.items(), key=lambda kv: -kv[1]):
+            item = self.catalog.items[iri]
+            if item.province not in by_province:
+                by_province[item.province] = item
+        by_province.setdefault(best.province, best)
+        members = sorted(by_province.values(), key=lambda i: (i.province or "", i.line))
+        del scores
         lines = [f"So sánh chỉ tiêu “{best.text}” giữa {len({m.province for m in members})} tỉnh:"]
         for m in members:
             target = m.target or "không ghi giá trị"
@@ -526,44 +700,48 @@ class Answerer:
         grounds = [self._doc_label(self.catalog.documents[d]) for d in item.grounds if d in self.catalog.documents]
         if grounds:
             parts.append("Căn cứ: " + "; ".join(grounds) + ".")
-        return Answer(pq.question, " ".join(parts), 1, (self._item(item),), pq.intent)
+        items = [self._item(item)]
+        # The value asked for may be stated in the plan's text beside the item rather than in it
+        # ("… đạt tối thiểu 1.000 doanh nghiệp" in a task's body): quote the best such clause.
+        if pq.topic and pq.target in (Target.VALUE, Target.DEADLINE):
+            shape = r"\d" if pq.target is Target.VALUE else r"\d{1,2}/\d{1,2}|tháng|quý|năm \d{4}|ngày"
+            own = self.topics.scores(pq.topic)[self.topics.position[item.iri]] if item.iri in self.topics.position \
+                else 0.0
+            for h in self.passages.search(pq.topic, province=item.province, shape=shape, k=1):
+                if h.line != item.line and h.score - 0.25 >= max(0.5, own - 0.1) and re.search(shape, h.text):
+                    parts.append(f"Văn bản còn nêu: “{h.text}” [{self._citation(h.file, h.line)}].")
+                    items.append(AnswerItem(kind="passage", label=h.text, province=item.province,
+                                            source=self._source(h.file, h.line, h.text), score=h.score))
+        return Answer(pq.question, " ".join(parts), 1, tuple(items), pq.intent)
 
-    # ------------------------------------------------------------------ lists by province / pillar
-    def _answer_list_items(self, pq: ParsedQuestion) -> Answer:
-        kinds = pq.kinds or ("indicator", "task")
-        if "indicator" in kinds:
-            kinds = tuple(k for k in kinds if k != "sub_item")  # counted like `dtikg stats`: sub-items apart
-        items = [i for i in self.catalog.items.values()
-                 if i.kind in kinds and (not pq.province or i.province == pq.province)
-                 and (not pq.pillar or i.pillar == pq.pillar)]
-        if pq.lacks_roles:
-            items = [i for i in items if not any(a.role in pq.lacks_roles for a in self.catalog.assignments.get(i.iri, ()))]
-        if pq.about:
-            items = [i for i in items if f" {pq.about} " in f" {words(i.text)} "]
-        items.sort(key=lambda i: (i.province or "", i.file, i.line))
-        noun = plural_noun(pq.kinds or kinds)
-        lacking = ", ".join(dict.fromkeys(role_label(r) for r in pq.lacks_roles[:1]))
-        scope = " ".join(x for x in (f"của {pq.province}" if pq.province else "",
-                                     f"thuộc trụ cột {pq.pillar}" if pq.pillar else "",
-                                     f"không có cơ quan {lacking}" if lacking else "",
-                                     f"có nội dung “{pq.topic}”" if pq.about else "") if x)
-        if not items:
-            return self._empty(pq, f"Không có {noun} nào {scope} trong các kế hoạch đã nạp.".replace("  ", " "), 0)
-        provinces = sorted({i.province for i in items if i.province})
-        lines = [f"Có {len(items)} {noun} {scope}".strip() +
-                 (f" ở {len(provinces)} tỉnh" if len(provinces) > 1 else "") + ":"]
-        for i in items[:MAX_LISTED]:
-            lines.append(f"• {i.province}: {i.number}. {i.text} {self._cite(i)}")
-        if len(items) > MAX_LISTED:
-            lines.append(f"… và {len(items) - MAX_LISTED} mục nữa (xem bảng kết quả).")
-        return Answer(pq.question, "\n".join(lines), len(items), tuple(self._item(i) for i in items), pq.intent)
+    # ------------------------------------------------------------------ plan-level facts
+    _FACT_SHAPES = ((r"thu may|xep hang|xep thu|dung thu|vi tri", r"\b\d{1,2}\s*/\s*63\b|thứ\s+\d+"),
+                    (r"diem", r"\d+[.,]\d+\s*điểm|\d+\s*điểm|đạt\s+\d+[.,]\d+"))
+
+    def _answer_plan_fact(self, pq: ParsedQuestion) -> Answer:
+        """A fact the plan states outside its items (rank, score, signer): the best clause of its text."""
+        folded = " " + words(pq.question) + " "
+        shape = next((s for cue, s in self._FACT_SHAPES if re.search(rf" (?:{cue}) ", folded)), None)
+        query_text = " ".join(x for x in (pq.topic, pq.pillar or "") if x) or pq.question
+        hits = self.passages.search(query_text, province=pq.province, shape=shape, k=3)
+        if not hits:
+            return self._empty(pq, "Không tìm thấy đoạn nào của các kế hoạch đã nạp nêu thông tin này"
+                                   + ("" if self.texts else " (kho không lưu văn bản gốc)") + ".")
+        best = hits[0]
+        items = [AnswerItem(kind="passage", label=h.text, province=(self.catalog.plan_of_file(h.file).province
+                                                                    if self.catalog.plan_of_file(h.file) else None),
+                            source=self._source(h.file, h.line, h.text), score=h.score) for h in hits]
+        lines = [f"Theo {self._plan_reference(best.file)}: “{best.text}” [{self._citation(best.file, best.line)}]."]
+        for h in hits[1:]:
+            lines.append(f"• Đoạn liên quan: “{h.text}” [{self._citation(h.file, h.line)}]")
+        return Answer(pq.question, "\n".join(lines), None, tuple(items), pq.intent)
 
     # ------------------------------------------------------------------ baselines
     def _answer_baseline(self, pq: ParsedQuestion) -> Answer:
         hits = self._search(pq, kinds=("indicator", "sub_item", "task"), province=pq.province, k=40)
         with_base = [(i, s) for i, s in hits if self.catalog.items[i].baselines]
         if not with_base:
-            return self._empty(pq, "Không tìm thấy số liệu năm trước cho nội dung hỏi.")
+            return self._answer_plan_fact(pq)  # a past result the plan states in its text, if any
         item = self.catalog.items[with_base[0][0]]
         bases = "; ".join(b["raw"] for b in item.baselines)
         text = (f"{KIND_VI.get(item.kind, 'Mục').capitalize()} {item.number} ({item.province}) “{item.text}” — "
@@ -606,6 +784,12 @@ class Answerer:
         return self._empty(pq, f"Không tìm thấy cơ quan “{pq.unknown_agency}” trong các kế hoạch đã nạp, "
                                f"nên không có {plural_noun(pq.kinds)} nào được giao cho cơ quan này.", 0)
 
+    def _answer_clarify(self, pq: ParsedQuestion) -> Answer:
+        names = list(pq.clarify)
+        options = ", ".join(f"“{n}”" for n in names[:-1]) + f" hay “{names[-1]}”" if len(names) > 1 else f"“{names[0]}”"
+        return self._empty(pq, f"Câu hỏi có một tên chưa rõ. Ý bạn là {options}? "
+                               f"Vui lòng hỏi lại với tên đầy đủ.")
+
     def _answer_search(self, pq: ParsedQuestion) -> Answer:
         if pq.unknown_document:
             return self._answer_unknown_document(pq)
@@ -620,3 +804,16 @@ class Answerer:
         for it in items:
             lines.append(f"• {it.province}: {it.number}. {it.label} [{it.source.citation}]")
         return Answer(pq.question, "\n".join(lines), None, tuple(items), pq.intent)
+
+
+def _around(quote: str, reference: str | None, before: int = 160, after: int = 340) -> str:
+    """The part of a long citing line around a document's reference (the whole line when short)."""
+    quote = quote.strip().lstrip("-+ ")
+    if len(quote) <= before + after:
+        return quote
+    at = fold_aligned(quote).find(fold_aligned(reference)) if reference else -1
+    start = max(0, at - before) if at >= 0 else 0
+    if start:
+        start = quote.find(" ", start) + 1 or start  # from a word's start
+    end = min(len(quote), start + before + after)
+    return ("…" if start else "") + quote[start:end].strip() + ("…" if end < len(quote) else "")

@@ -47,8 +47,13 @@ class QAEngine:
         StaleIndexError when the index is not that of the store's current documents."""
         catalog, retriever = load_index(self.kg, self.embedder, self.weight)
         parser = QuestionParser(catalog)
-        answerer = Answerer(self.kg.store, catalog, retriever, self.mode)
+        answerer = Answerer(self.kg.store, catalog, retriever, self.mode, texts=self._lines_of)
         self.catalog, self.retriever, self.parser, self.answerer = catalog, retriever, parser, answerer
+
+    def _lines_of(self, file: str) -> list[str] | None:
+        """The converted lines of an ingested file, when the store keeps them."""
+        data = self.kg.converted_text(file)
+        return data["lines"] if data else None
 
     def ask(self, question: object) -> dict:
         text = clean_question(question)

@@ -15,36 +15,59 @@ from rapidfuzz import fuzz
 from ingest.agencies import looks_like_agency
 from ontology.folding import fold, fold_aligned
 from ontology import codelists
-from ontology.lexicon import agency_head_pattern
+from ontology.lexicon import agency_head_pattern, question_role_cues
 
 from .catalog import Catalog
+from .linking import FuzzyLinker
 from .normalize import clean_question, has_diacritics
-from .records import AgencyMatch, DocumentMatch, Intent, ParsedQuestion
+from .records import AgencyMatch, DocumentMatch, Intent, ParsedQuestion, Target
 
-ALL_ROLES = ("lead", "coordinate", "monitor", "guide", "aggregate", "monitor_lead",
-             "team_leader", "team_deputy", "team_member", "inspected")
-# (pattern on the normalised question, roles), longest phrases first.
-ROLE_PATTERNS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    (r"(la |lam )?(co quan |don vi )?dau moi", ("lead",)),
-    (r"chu tri theo doi( danh gia)?", ("monitor_lead",)),
-    (r"theo doi danh gia", ("monitor_lead",)),
-    (r"chu tri tong hop", ("aggregate",)),
-    (r"chu tri thuc hien|don vi chu tri|co quan chu tri", ("lead",)),
-    (r"chu tri", ("lead", "monitor_lead", "aggregate")),
-    (r"phoi hop( thuc hien)?", ("coordinate",)),
-    (r"(truc tiep )?theo doi( don doc)?|don doc", ("monitor", "monitor_lead")),
-    (r"huong dan", ("guide",)),
-    (r"tong hop", ("aggregate",)),
-    (r"pho truong doan", ("team_deputy",)),
-    (r"truong doan", ("team_leader",)),
-    (r"thanh vien|thanh phan|gom (nhung )?(co quan|don vi)", ("team_leader", "team_deputy", "team_member")),
-    (r"(duoc )?kiem tra (nhung |cac )?(don vi|co quan)|don vi (nao )?duoc kiem tra", ("inspected",)),
-    (r"chiu trach nhiem|phu trach|tham gia|lien quan", ALL_ROLES),
-)
 _STOP_AFTER_AGENCY = (r"chu|tri|phoi|hop|theo|doi|huong|dan|thuc|hien|co|la|o|tai|nhung|bao|nao|gi|duoc|"
                       r"chiu|phu|trach|lam|giao|dat|cac|ve|se|da|dang|can|phai")
 _HOLDERS = "(" + "|".join(sorted({" ".join(re.findall(r"[a-z0-9]+", fold(label))) for c in codelists.holders()
                                   for label in (c.label, *c.alt_labels)}, key=len, reverse=True)) + ")"
+# What the question asks for, by its question words (on the normalised question). The graph's
+# countable things: a count is "bao nhiêu"/"mấy" before one of them, any other "bao nhiêu" asks
+# for a value.
+_COUNTABLE = (r"(chi tieu|nhiem vu|viec|dau viec|muc|noi dung|doan(?: kiem tra)?|tinh|co quan|don vi|so|"
+              r"van ban|quyet dinh|nghi quyet|ke hoach|thong tu|nghi dinh|cong van|nhom|tru cot|linh vuc)")
+_ORDINALS = {"nhat": 1, "hai": 2, "ba": 3, "tu": 4, "bon": 4, "nam": 5, "sau": 6, "bay": 7, "tam": 8, "chin": 9,
+             "muoi": 10}
+_ASK_AGENCY = (r"ai|co quan nao|don vi nao|so nao|ben nao|nganh nao|to chuc nao|doanh nghiep nao|nhung ai|"
+               r"nhung co quan|nhung don vi|cac co quan nao|cac don vi nao|cap nao|the nao la co quan")
+_ASK_PROVINCE = r"tinh nao|nhung tinh|cac tinh nao|dia phuong nao|tinh thanh nao|o tinh nao|noi nao"
+_ASK_DOCUMENT = (r"(van ban|quyet dinh|nghi quyet|thong tu|cong van|ke hoach|nghi dinh|chi thi|de an|"
+                 r"chuong trinh)(?: so)? (nao|gi)|can cu (vao )?(dau|gi|nao|van ban)|theo van ban|can cu phap ly")
+_ASK_DEADLINE = (r"khi nao|bao gio|luc nao|thoi han|han chot|han cuoi|han hoan thanh|den han|han la|"
+                 r"phai xong|xong truoc|hoan thanh truoc|ngay nao|thang nao|nam nao|quy nao|thoi diem nao")
+_ASK_VALUE = (r"muc tieu|bao nhieu phan tram|la bao nhieu|dat muc|muc nao|muc bao nhieu|gia tri|"
+              r"chi tieu (?:la|dat) bao nhieu|bao nhieu %|ti le bao nhieu|ty le bao nhieu")
+_ASK_FACT = r"thu may|xep hang|xep thu|dung thu may|bao nhieu diem|diem so|xep loai|nguoi ky|ai ky|ky ban hanh"
+_ASK_ITEMS = (r"nhung (chi tieu|nhiem vu|viec|muc|noi dung)|cac (chi tieu|nhiem vu|viec|muc)|"
+              r"(chi tieu|nhiem vu|viec|muc|noi dung) (nao|gi)|liet ke|gom nhung|nhung gi|viec gi|ke ten")
+_COMPARE = r"so sanh|giua cac tinh|cac tinh dat|moi tinh|tung tinh|cac tinh deu|cac dia phuong"
+_TOPIC_CUES = (r"ve|lien quan|lien qan|noi ve|de cap|nhac toi|nhac den|nhac|thuoc linh vuc|linh vuc|"
+               r"(?:chi tieu|nhiem vu) (?!nao|gi|cua|o|tai|duoc|do|ma|la|co)\w+")
+_EXCLUDE = r"khong ke|khong tinh|tru|ngoai tru|loai tru|khong bao gom"
+# Words that say nothing about what an item is about: question words, the plan's own vocabulary.
+_GENERIC = (r"so sanh|giua cac tinh|cac tinh|tinh nao|nhung tinh|cao nhat|thap nhat|lon nhat|nho nhat|"
+            r"nhieu nhat|it nhat|bao nhieu|chi tieu|nhiem vu|nhung|nao|cac|gi|o|tai|cua|tinh|co quan|don vi|ai|"
+            r"la|duoc|dat|diem|van ban|thuoc|can cu|lien quan den|lien quan toi|lien quan|noi dung|phai|"
+            r"hoan thanh|xong|han|trong|ve|theo|dat ra|quyet dinh|thong tu|cong van|nghi quyet|quy dinh|ket qua|"
+            r"nam \d{4}|thuc hien|giao|co|cho|ke hoach|phu luc|tong cong|tat ca|toan bo|tong so|dti|chi so dti|"
+            r"khong|viec|muc|muc tieu|toi thieu|toi da|it nhat|muon|den|nhac toi|nhac den|de cap|noi ve|"
+            r"noi den|de ra|muc|phan tram|may|truc tiep|xet|ca nam|khi nao|bao gio|thoi han|ban chi dao|bcd|phan cong|"
+            r"chuyen doi so tinh|ubnd tinh|uy ban nhan dan tinh|a|nhi|vay|the nao|hay|cho biet|liet ke|gom|"
+            r"hien nay|hien|da|se|can|duoc giao|nham|nay|kh|ra|de|bang|nhu the nao|ca nuoc|sao|duoc phe duyet")
+_PLAN_WORDS = r"chuyen doi so|ke hoach|phu luc|ban chi dao|bcd|phan cong|theo doi|chi so dti|dti"
+
+
+def _longest_first(pattern: str) -> str:
+    """An alternation with its longest alternatives tried first ("dat ra" before "dat")."""
+    return "|".join(sorted(pattern.split("|"), key=len, reverse=True))
+
+
+_GENERIC = _longest_first(_GENERIC)
 
 
 def norm(text: str) -> str:
@@ -76,6 +99,18 @@ class QuestionParser:
                                      key=lambda x: -len(x[0]))
         pillar_labels = {(norm(l), c.label) for c in codelists.pillars() for l in (c.label, *c.alt_labels)}
         self._pillars = sorted(pillar_labels, key=lambda x: -len(x[0]))
+        # Misspelt names ("Sở Thôn tin truyền thong", "Ninh Bìh"): linked when one entry is clearly
+        # closest, else the answer asks which one was meant.
+        self._fuzzy_named: dict[str, tuple[set[str], set]] = {}
+        for key, label, agents, atype in self._agent_entries:
+            if " " in key:
+                named = self._fuzzy_named.setdefault(label, (set(), set()))
+                named[0].update(agents)
+                named[1].add(atype)
+        self._fuzzy_agencies = FuzzyLinker(((e[0], e[1]) for e in self._agent_entries if " " in e[0]),
+                                           known_words=[p for p, _ in self._all_provinces] + self._vocabulary())
+        self._fuzzy_provinces = FuzzyLinker(((key, label) for key, label in self._all_provinces),
+                                            known_words=[e[0] for e in self._agent_entries] + self._vocabulary())
         self._doc_keys: dict[str, list[str]] = {}
         for iri, doc in catalog.documents.items():
             if doc.id_local:
@@ -117,11 +152,13 @@ class QuestionParser:
 
     # ------------------------------------------------------------------ parse
     def parse(self, question: object) -> ParsedQuestion:
+        """The question as a frame: what it asks for (`target`, an aggregation) and the filters
+        over items, each slot linked to graph nodes; the answer family follows from the frame."""
         text = clean_question(question)
         q = " " + norm(text) + " "
         consumed = q
 
-        def take(pattern: str) -> re.Match | None:
+        def take(pattern: str, where: str | None = None) -> re.Match | None:
             nonlocal consumed
             m = re.search(rf"(?<= )(?:{pattern})(?= )", consumed)
             if m:
@@ -131,8 +168,39 @@ class QuestionParser:
         documents, unknown_document = self._documents(text)
         for d in documents:
             take(re.escape(norm(d.text)))
-        team = re.search(r" doan kiem tra so (\d+) ", q)
-        agencies, unknown_agency = self._agencies(consumed, text)
+        # A document's number and date are not agencies or deadlines ("KH 3748/KH-UBND ngày 26/8/2022").
+        take(r"(?:ngay )?\d{1,2} \d{1,2} \d{4}") if documents else None
+        team_number = None
+        ordinal = r"(\d+|" + "|".join(_ORDINALS) + r")"
+        m = take(rf"doan kiem tra (?:so |thu )?{ordinal}|doan (?:so|thu) {ordinal}")
+        if m:
+            word = m.group(1) or m.group(2)
+            team_number = word if word.isdigit() else str(_ORDINALS[word])
+        team = bool(team_number) or bool(re.search(r" doan kiem tra ", q))
+        excluded: list[AgencyMatch] = []
+        m = re.search(rf"(?<= )(?:{_EXCLUDE}) (.+?)(?= (?:va|thi|nhung|co|la)? ?$| [,;)])", consumed + " ")
+        if m:
+            excluded, _ = self._agencies(" " + m.group(1) + " ", m.group(1))
+            if excluded:
+                for a in excluded:
+                    take(rf"(?:{_EXCLUDE}) {re.escape(a.label_norm)}" if hasattr(a, "label_norm") else "(?!x)x")
+                    take(re.escape(getattr(a, "label_norm", norm(a.label))))
+        agencies, unknown_agency = self._agencies(consumed, self._without_references(text, documents))
+        clarify: list[str] = []
+        if not agencies:
+            found, clarify = self._fuzzy(self._fuzzy_agencies, q, consumed)
+            head = norm(unknown_agency).split()[:1] if unknown_agency else None
+            if head and found is not None and q.split()[found.start:found.start + 1] != head:
+                found, clarify = None, []  # "Bộ Công an" is not a misspelt "Công an tỉnh": its head differs
+            if found is not None:
+                agents, types = self._fuzzy_named[found.value]
+                match = AgencyMatch(label=found.value, agents=tuple(sorted(agents)),
+                                    agency_type=next(iter(types)) if len(types) == 1 else None)
+                object.__setattr__(match, "label_norm", " ".join(q.split()[found.start:found.end]))
+                take(re.escape(match.label_norm))
+                agencies, unknown_agency = [match], None
+        if team:
+            unknown_agency = None
         for a in agencies:
             take(rf"({_HOLDERS} )?{re.escape(a.label_norm)}" if hasattr(a, "label_norm") else re.escape(norm(a.label)))
         province = None
@@ -141,34 +209,61 @@ class QuestionParser:
                 province = label
                 take(rf"(tinh )?{re.escape(key)}")
                 break
+        if province is None:
+            found, ambiguous = self._fuzzy(self._fuzzy_provinces, q, consumed)
+            if found is not None:
+                province = found.value
+                take(re.escape(" ".join(q.split()[found.start:found.end])))
+            clarify += [f"tỉnh {c}" for c in ambiguous]
+        if province is None and documents:
+            owners = {self.catalog.documents[iri].province for d in documents for iri in d.docs
+                      if iri in self.catalog.documents}
+            if len(owners) == 1 and None not in owners and len(documents) == 1:
+                province = owners.pop()  # a provincial document number implies its province
+        deadline, deadline_phrase = self._deadline(q)
+        superlative = "max" if re.search(r" (cao nhat|lon nhat|nhieu nhat) ", q) else \
+            "min" if re.search(r" (thap nhat|nho nhat|it nhat) ", q) else None
+        # A past result ("năm 2022 đạt bao nhiêu điểm"), not a target ("đặt chỉ tiêu năm 2024",
+        # "chỉ tiêu năm 2024 là bao nhiêu"): with diacritics "đạt" and "đặt" are told apart.
+        achieved = re.search(r"\b(đạt|điểm|kết quả)\b", text.lower()) if has_diacritics(text) else \
+            re.search(r" (dat|diem|ket qua) ", q)
+        counted = re.search(rf" (?:bao nhieu|may) (?:\w+ ){{0,2}}?{_COUNTABLE} ", q)
+        baseline = bool(re.search(r" nam 20\d\d ", q) and achieved and not deadline and not counted
+                        and not re.search(r" (chi tieu|muc tieu) nam 20\d\d ", q))
+        target = self._target(q, counted, baseline, team)
+        # Role words name a role when someone holds it: an agency named, or asked for ("ai chủ
+        # trì"); otherwise they are what the item is about ("tham gia chương trình SMEdx").
+        roles_asked = bool(agencies or unknown_agency or team or target is Target.AGENCIES or excluded)
         lacks_roles: list[str] = []
+        cues = question_role_cues()
         m = take(r"(khong|chua) (co|ghi|neu) (co quan|don vi|ai)( nao)? ("
-                 + "|".join(p for p, _ in ROLE_PATTERNS[:9]) + ")")
+                 + "|".join(re.escape(p) for p, _, weak in cues if not weak) + ")")
         if m:
-            for pattern, rs in ROLE_PATTERNS:
-                if re.search(rf"(?:{pattern})$", m.group(0)):
-                    lacks_roles = list(rs)
-                    break
+            lacks_roles = list(next(rs for p, rs, _ in cues if m.group(0).endswith(" " + p)))
         roles: list[str] = []
+        weak_roles: list[str] = []
         role_phrase = None
-        for pattern, rs in ROLE_PATTERNS:
-            m = take(pattern)
-            if m:
-                role_phrase = role_phrase or m.group(0)
-                roles.extend(r for r in rs if r not in roles)
-                if "dau moi" in m.group(0):
-                    break  # "đầu mối tổng hợp số liệu …": what follows is the task, not a second role
-        if not roles and re.search(r" thuc hien ", consumed) and agencies:
-            roles = ["lead"]
+        for phrase, rs, weak in cues:
+            found = take(re.escape(phrase)) if roles_asked else None
+            if not found:
+                continue
+            if weak:
+                weak_roles.extend(r for r in rs if r not in weak_roles)
+                continue
+            role_phrase = role_phrase or found.group(0)
+            roles.extend(r for r in rs if r not in roles)
+            if "dau moi" in phrase:
+                break  # "đầu mối tổng hợp số liệu …": what follows is the task, not a second role
+        if not roles and weak_roles and (agencies or unknown_agency):
+            roles = weak_roles
             role_phrase = "thực hiện"
         kinds: tuple[str, ...] = ()
-        if " chi tieu " in q and " nhiem vu " not in q:
+        if re.search(r" chi tieu ", q) and not re.search(r" (nhiem vu|viec) ", q):
             kinds = ("indicator", "sub_item")
-        elif " nhiem vu " in q and " chi tieu " not in q:
+        elif re.search(r" (nhiem vu|viec (gi|nao)|(nhung|cac|may) viec|dau viec|cong viec) ", q) and " chi tieu " not in q:
             kinds = ("task",)
         elif " thong tin chung " in q:
             kinds = ("info_item",)
-        deadline, deadline_phrase = self._deadline(q)
         if deadline_phrase:
             take(re.escape(deadline_phrase))
         pillar = None
@@ -176,21 +271,13 @@ class QuestionParser:
             if take(rf"(?:ve |thuoc |linh vuc |tru cot |nhom )?{re.escape(key)}"):
                 pillar = label
                 break
-        superlative = "max" if re.search(r" (cao nhat|lon nhat|nhieu nhat) ", q) else \
-            "min" if re.search(r" (thap nhat|nho nhat|it nhat) ", q) else None
-        # A past result ("năm 2022 đạt bao nhiêu điểm"), not a target ("đặt chỉ tiêu năm 2024",
-        # "chỉ tiêu năm 2024 là bao nhiêu"): with diacritics "đạt" and "đặt" are told apart.
-        achieved = re.search(r"\b(đạt|điểm|kết quả)\b", text.lower()) if has_diacritics(text) else \
-            re.search(r" (dat|diem|ket qua) ", q)
-        baseline = bool(re.search(r" nam 20\d\d ", q) and achieved and not deadline
-                        and not re.search(r" (chi tieu|muc tieu) nam 20\d\d ", q))
-        wants_count = (" bao nhieu " in q or bool(re.search(r" may (chi tieu|nhiem vu|doan|tinh|co quan|van ban|muc) ", q))) \
-            and not baseline and " bao nhieu diem " not in q
+        wants_count = target is Target.COUNT
         doc_type_asked = None
-        m = re.search(r" (quyet dinh|nghi quyet|thong tu|cong van|ke hoach|nghi dinh|van ban) (nao|gi) ", q)
+        m = re.search(r" (quyet dinh|nghi quyet|thong tu|cong van|ke hoach|nghi dinh|chi thi|van ban) (so )?(nao|gi) ", q)
         if m:
             doc_type_asked = {"quyet dinh": "Quyết định", "nghi quyet": "Nghị quyết", "thong tu": "Thông tư",
-                              "cong van": "Công văn", "ke hoach": "Kế hoạch", "nghi dinh": "Nghị định"}.get(m.group(1))
+                              "cong van": "Công văn", "ke hoach": "Kế hoạch", "nghi dinh": "Nghị định",
+                              "chi thi": "Chỉ thị"}.get(m.group(1))
         issuer_asked = None
         m = re.search(r" cua (.+?) ?\??$", q)
         if m:
@@ -200,22 +287,140 @@ class QuestionParser:
                     issuer_asked = notation
                     break
         topic = self._topic(text, consumed)
+        # A topic filters items when the question says so ("về", "liên quan đến", "nói về"), names
+        # it right after the kind ("chỉ tiêu thanh toán …"), or has no other filter to go by.
+        topic_cued = bool(re.search(rf"(?<= )(?:{_TOPIC_CUES})(?= )", q)) or not (
+            agencies or province or deadline or documents or pillar or lacks_roles or excluded)
         about = None
         m = re.search(r" lien quan (?:den|toi) (.+?) ?$", q)
         if m and topic:
             about = re.sub(r"( (nao|gi|khong|vay|a|nhi|the nao))+$", "", " " + m.group(1)).strip() or None
-        intent = self._intent(q, documents, agencies, unknown_agency, province, roles, deadline, superlative,
-                              baseline, team, kinds, topic, pillar)
-        if intent is Intent.SEARCH and (lacks_roles or about) and (province or kinds or pillar):
-            intent = Intent.LIST_ITEMS
-        return ParsedQuestion(
-            question=text, intent=intent, agencies=tuple(agencies), unknown_agency=unknown_agency,
+        yes_no = bool(re.search(r" co (?:.+ )?(khong|chua)(?: (?:a|vay|nhi|nhe|ha))? $", q)) and \
+            not re.search(r" (co|hay) khong co ", q)
+        compare = bool(re.search(rf"(?<= )(?:{_COMPARE})(?= )", q))
+        frame = dict(
+            question=text, agencies=tuple(agencies), unknown_agency=unknown_agency,
             province=province, roles=tuple(roles), role_phrase=role_phrase, kinds=kinds,
             documents=tuple(documents), unknown_document=unknown_document, deadline=deadline,
             deadline_phrase=deadline_phrase, topic=topic, wants_count=wants_count, superlative=superlative,
-            team_number=team.group(1) if team else None, doc_type_asked=doc_type_asked, issuer_asked=issuer_asked,
-            pillar=pillar, lacks_roles=tuple(lacks_roles), about=about,
+            team_number=team_number, doc_type_asked=doc_type_asked, issuer_asked=issuer_asked,
+            pillar=pillar, lacks_roles=tuple(lacks_roles), about=about, target=target, yes_no=yes_no,
+            compare=compare, excluded=tuple(excluded), team=team, baseline=baseline, topic_cued=topic_cued,
+            clarify=tuple(dict.fromkeys(clarify)),
         )
+        return ParsedQuestion(intent=self._family(q, frame), **frame)
+
+    def _target(self, q: str, counted, baseline: bool, team: bool) -> "Target":
+        """What the question asks for, from its question words (one target; the family decides
+        how filters combine with it)."""
+        def has(pattern: str) -> bool:
+            return bool(re.search(rf"(?<= )(?:{pattern})(?= )", q))
+        if counted:
+            return Target.COUNT
+        if baseline:
+            return Target.BASELINE
+        if has(_ASK_FACT):
+            return Target.FACT
+        if has(_ASK_DOCUMENT):
+            return Target.DOCUMENTS
+        if has(_ASK_PROVINCE):
+            return Target.PROVINCES
+        if has(_ASK_AGENCY) or (team and has(r"truong doan|pho|thanh vien|thanh phan|kiem tra (nhung|cac)")):
+            return Target.AGENCIES
+        if has(r"bao nhieu|may") or has(_ASK_VALUE):
+            return Target.VALUE
+        if has(_ASK_DEADLINE) and not has(_ASK_ITEMS):
+            return Target.DEADLINE
+        return Target.ITEMS
+
+    def _family(self, q: str, f: dict) -> Intent:
+        """The answer family of a frame: a decision on (target, filters), documented in docs/qa.md."""
+        target = f["target"]
+        has = lambda pattern: bool(re.search(rf"(?<= )(?:{pattern})(?= )", q))  # noqa: E731
+        item_filters = bool(f["agencies"] or f["province"] or f["kinds"] or f["deadline"] or f["pillar"]
+                            or f["lacks_roles"] or f["about"] or f["excluded"])
+        if f["clarify"] and not (f["agencies"] or f["province"]):
+            return Intent.CLARIFY
+        if f["team"] and not f["documents"]:
+            return Intent.TEAM
+        if f["documents"]:
+            if target is Target.PROVINCES and has(r"vien dan|trich dan|can cu|ap dung|su dung|nhac|dan chieu"):
+                return Intent.DOCUMENT_PROVINCES
+            if target in (Target.ITEMS, Target.COUNT) and (f["kinds"] or has(r"dat ra|giao|nhung gi")):
+                return Intent.DOCUMENT_ITEMS
+            if has(r"noi dung gi|ve viec gi|noi dung nao|de lam gi|quy dinh gi|ve van de gi"):
+                return Intent.DOCUMENT_CONTEXT
+            if target is Target.PROVINCES and not has(r"cua tinh nao|tinh nao ban hanh"):
+                return Intent.DOCUMENT_PROVINCES
+            return Intent.DOCUMENT_INFO
+        if f["unknown_document"] and target is not Target.DOCUMENTS:
+            return Intent.UNKNOWN_DOCUMENT
+        if target is Target.FACT:
+            return Intent.PLAN_FACT
+        if target is Target.BASELINE:
+            return Intent.BASELINE
+        if target is Target.DOCUMENTS:
+            if q.strip().startswith("ke hoach") and " chi tieu " not in q and " nhiem vu " not in q:
+                return Intent.PLAN_DOCUMENTS
+            return Intent.ITEM_GROUNDS
+        if f["unknown_agency"] and not f["agencies"]:
+            return Intent.UNKNOWN_AGENCY
+        if target is Target.PROVINCES:
+            if f["agencies"]:
+                return Intent.AGENCY_PROVINCES
+            if f["superlative"] or f["compare"]:
+                return Intent.COMPARE
+            return Intent.TOPIC_PROVINCES if f["topic"] or f["kinds"] else Intent.LIST_ITEMS
+        if target is Target.AGENCIES:
+            if f["superlative"] and not f["topic"]:
+                return Intent.AGENCY_RANKING
+            if f["topic"]:
+                return Intent.ITEM_AGENCIES
+        if target is Target.VALUE:
+            if f["compare"] or f["superlative"]:
+                return Intent.COMPARE
+            if f["topic"]:
+                return Intent.ITEM_DETAILS
+        if target is Target.DEADLINE and f["topic"] and not f["deadline"]:
+            return Intent.ITEM_DETAILS
+        if f["compare"] and f["topic"]:
+            return Intent.COMPARE
+        if f["agencies"]:
+            return Intent.AGENCY_ITEMS
+        if f["deadline"]:
+            return Intent.DEADLINE_ITEMS
+        if item_filters or (f["topic"] and (has(_ASK_ITEMS) or f["yes_no"] and target is Target.ITEMS)):
+            return Intent.LIST_ITEMS
+        return Intent.SEARCH
+
+    def _vocabulary(self) -> list[str]:
+        """Every word of the plans' items: a question word the plans use is read as typed, never
+        as a misspelt name ("đáp ứng yêu cầu" is not "Hưng Yên")."""
+        return sorted({w for item in self.catalog.items.values() for w in norm(item.text).split()})
+
+    @staticmethod
+    def _fuzzy(linker: FuzzyLinker, q: str, consumed: str):
+        """(the clearly closest entry, or None; the close candidates when none is clearly closest)
+        of a misspelt name among the question's words not yet taken by another slot."""
+        tokens, taken, position = q.split(), set(), 0
+        for index, token in enumerate(tokens):
+            position = q.index(token, position)
+            if not consumed[position:position + len(token)].strip():
+                taken.add(index)
+            position += len(token)
+        for linked in linker.link(tokens, taken):
+            if linked.best is not None:
+                return linked.best, []
+            return None, [c.value for c in linked.candidates]
+        return None, []
+
+    @staticmethod
+    def _without_references(text: str, documents) -> str:
+        """The question with its document references blanked (their issuer is not an agency asked about)."""
+        out = text
+        for d in documents:
+            out = re.sub(re.escape(d.text), " ", out, flags=re.IGNORECASE) if d.text in out else out
+        return re.sub(r"\b\d{1,6}/[\wĐđ-]+(?:/[\wĐđ-]+)?", " ", out)
 
     # ------------------------------------------------------------------ slots
     def _documents(self, text: str) -> tuple[list[DocumentMatch], str | None]:
@@ -290,6 +495,16 @@ class QuestionParser:
         if m:
             d, mo, y = int(m.group(2)), int(m.group(3)), int(m.group(4))
             return ("before", None, f"{y:04d}-{mo:02d}-{d:02d}"), m.group(0).strip()
+        m = re.search(r" (?:tu |bat dau tu |ke tu )?nam (\d{4}) (?:va |tro di|den nay)(?:cac nam tiep theo|nhung nam tiep theo|"
+                      r"cac nam sau|hang nam|tro di)? ", q) or re.search(r" (?:tu|bat dau tu|ke tu) nam (\d{4}) ", q)
+        if m:
+            return ("from", m.group(1), None), m.group(0).strip()
+        m = re.search(r" (sau|tu) (?:ngay )?(\d{1,2}) (\d{1,2}) (\d{4}) ", q)
+        if m:
+            d, mo, y = int(m.group(2)), int(m.group(3)), int(m.group(4))
+            return ("after", f"{y:04d}-{mo:02d}-{d:02d}", None), m.group(0).strip()
+        if re.search(r" (qua han|tre han|cham tien do|da het han) ", q):
+            return ("overdue", None, None), re.search(r" (qua han|tre han|cham tien do|da het han) ", q).group(1)
         if " thuong xuyen " in q:
             return ("continuous", None, None), "thuong xuyen"
         m = re.search(r" (?:han|hoan thanh|thoi han)(?: trong)? nam (\d{4}) ", q)
@@ -298,72 +513,32 @@ class QuestionParser:
             return ("range", f"{y}-01-01", f"{y}-12-31"), m.group(0).strip()
         return None, None
 
-    def _intent(self, q, documents, agencies, unknown_agency, province, roles, deadline, superlative,
-                baseline, team, kinds, topic="", pillar=None) -> Intent:
-        if team or " doan kiem tra " in q:
-            return Intent.TEAM
-        if documents:
-            if re.search(r" (vien dan|trich dan|can cu|ap dung|su dung) ", q) and \
-                    re.search(r" (tinh nao|nhung tinh|cac tinh) ", q):
-                return Intent.DOCUMENT_PROVINCES
-            if re.search(r" (tinh nao|ngay nao|ban hanh ngay|ban hanh khi nao|do ai|co quan nao ban hanh) ", q):
-                return Intent.DOCUMENT_INFO
-            if re.search(r" (noi dung gi|ve viec gi|noi dung nao|de lam gi|quy dinh gi) ", q):
-                return Intent.DOCUMENT_CONTEXT
-            if re.search(r" (chi tieu|nhiem vu|dat ra|giao) ", q):
-                return Intent.DOCUMENT_ITEMS
-            if re.search(r" (nhung tinh|tinh nao|cac tinh) ", q):
-                return Intent.DOCUMENT_PROVINCES
-            return Intent.DOCUMENT_INFO
-        if baseline:
-            return Intent.BASELINE
-        if re.search(r" so sanh | giua cac tinh ", q) or (superlative and re.search(r" tinh nao ", q)):
-            return Intent.COMPARE
-        if re.search(r" (van ban|quyet dinh|thong tu|cong van|nghi quyet|nghi dinh|ke hoach) (nao|gi) ", q) or \
-                re.search(r" (can cu|thuoc van ban|theo van ban) ", q):
-            if q.strip().startswith("ke hoach") and " chi tieu " not in q and " nhiem vu " not in q:
-                return Intent.PLAN_DOCUMENTS
-            return Intent.ITEM_GROUNDS
-        if unknown_agency:
-            return Intent.UNKNOWN_AGENCY
-        if agencies and re.search(r" tinh nao ", q):
-            return Intent.AGENCY_PROVINCES
-        if re.search(r" (ai|co quan nao|don vi nao|so nao|ben nao|nhung co quan|nhung don vi|cac co quan) ", q) \
-                and not (agencies and re.search(r" (chi tieu|nhiem vu) nao ", q)):
-            return Intent.ITEM_AGENCIES
-        if agencies:
-            return Intent.AGENCY_ITEMS
-        if deadline:
-            return Intent.DEADLINE_ITEMS
-        if topic and re.search(r" (la bao nhieu|bao nhieu phan tram|muc tieu|dat muc|muc nao|muc bao nhieu|"
-                               r"khi nao|bao gio|thoi han|han hoan thanh|den han|gia tri) ", q):
-            return Intent.ITEM_DETAILS
-        if (province or pillar or kinds) and (not topic or " phu luc " in q) and \
-                re.search(r" (nhung|bao nhieu|cac|liet ke|gom|nao|co gi) ", q):
-            return Intent.LIST_ITEMS
-        return Intent.SEARCH
-
     def _topic(self, text: str, consumed: str) -> str:
+        """What the question is about: its words left once every slot and generic word is taken,
+        in the question's own (accented) spelling; runs that were not adjacent are parted by
+        commas, so no word pair is made up across a gap."""
         q = " " + consumed + " "
-        stop = (r"so sanh|giua cac tinh|cac tinh|tinh nao|nhung tinh|cao nhat|thap nhat|lon nhat|nho nhat|"
-                r"bao nhieu|chi tieu|nhiem vu|nhung|nao|cac|gi|o|tai|cua|tinh|co quan|don vi|ai|la|duoc|dat|diem|"
-                r"van ban|thuoc|can cu|lien quan den|noi dung|phai|hoan thanh|han|trong|ve|theo|dat ra|"
-                r"quyet dinh|thong tu|cong van|nghi quyet|quy dinh|ket qua|nam \d{4}|thuc hien|giao|co|cho|ke hoach|"
-                r"phu luc|tong cong|tat ca|toan bo|tong so|dti|chi so dti")
         for _ in range(2):
-            q = re.sub(rf" (?:{stop})(?= )", " ", q)
-        words = q.split()
-        if not words:
-            return ""
+            q = re.sub(rf" (?:{_GENERIC})(?= )", " | ", q)
+        runs = [r.split() for r in re.sub(r"\s{2,}", " | ", q).split("|")]
+        runs = [r for r in runs if r]
+        words = [w for r in runs for w in r]
+        if not words or not re.sub(rf"(?<= )(?:{_PLAN_WORDS})(?= )", " ", " " + " ".join(words) + " ").strip():
+            return ""  # nothing but the plan's own words ("phụ lục phân công của BCĐ chuyển đổi số")
         # Map the remaining folded words back to the original (accented) words, in order.
         original = re.findall(r"[\wÀ-ỹ.]+", text)
-        kept = []
-        wanted = list(words)
-        for w in original:
-            if wanted and norm(w) == wanted[0]:
-                kept.append(w)
-                wanted.pop(0)
-        return " ".join(kept) if len(kept) == len(words) else " ".join(words)
+        out, position = [], 0
+        for run in runs:
+            kept = []
+            for word in run:
+                match = next((k for k in range(position, len(original)) if norm(original[k]) == word), None)
+                if match is None:
+                    kept.append(word)
+                else:
+                    kept.append(original[match])
+                    position = match + 1
+            out.append(" ".join(kept))
+        return ", ".join(out)
 
 
 def _ref_key(text: str) -> str:

@@ -120,7 +120,8 @@ _ASKED = {
     "compare": "so sánh giữa các tỉnh", "plan_documents": "căn cứ của kế hoạch", "item_grounds": "văn bản căn cứ",
     "unknown_agency": "cơ quan", "unknown_document": "văn bản", "agency_provinces": "các tỉnh",
     "item_agencies": "cơ quan phụ trách", "agency_items": "các mục được giao", "deadline_items": "các mục theo thời hạn",
-    "item_details": "chi tiết một mục", "list_items": "danh sách các mục", "search": "tìm theo nội dung (không phải câu trả lời chính xác)",
+    "item_details": "chi tiết một mục", "list_items": "danh sách các mục", "topic_provinces": "các tỉnh có nội dung này",
+    "agency_ranking": "cơ quan được giao nhiều nhất", "clarify": "cần làm rõ tên", "plan_fact": "thông tin nêu trong kế hoạch", "search": "tìm theo nội dung (không phải câu trả lời chính xác)",
 }
 
 
@@ -136,6 +137,12 @@ def deadline_text(deadline: tuple | None) -> str | None:
         return f"trước {vn_date(b)}"
     if kind == "continuous":
         return "thường xuyên"
+    if kind == "from":
+        return f"từ năm {a} trở đi"
+    if kind == "after":
+        return f"từ {vn_date(a)} trở đi"
+    if kind == "overdue":
+        return "đã quá hạn (tính đến hôm nay)"
     if kind == "range" and a and b:
         start, end = date.fromisoformat(a), date.fromisoformat(b)
         if (start.month, start.day, end.month, end.day) == (1, 1, 12, 31) and start.year == end.year:
@@ -165,6 +172,8 @@ def interpretation(pq, catalog=None) -> str:
         parts.append(f"Cơ quan: {pq.unknown_agency} (không có trong các kế hoạch đã nạp)")
     if pq.province:
         parts.append(f"Tỉnh: {pq.province}")
+    if pq.clarify and not (pq.agencies and pq.province):
+        parts.append("Chưa rõ: " + " / ".join(pq.clarify))
     if pq.roles:
         parts.append(f"Vai trò: {role_text(pq.roles)}")
     if pq.lacks_roles:
@@ -181,12 +190,17 @@ def interpretation(pq, catalog=None) -> str:
             parts.append("Văn bản: " + ", ".join(dict.fromkeys(ids)))
     if pq.pillar:
         parts.append(f"Trụ cột: {pq.pillar}")
-    if pq.topic and (pq.about or pq.intent.value in ("search", "item_details", "item_agencies", "item_grounds",
-                                                      "baseline", "compare")):
+    if pq.excluded:
+        parts.append("Không kể: " + ", ".join(a.label for a in pq.excluded))
+    if pq.team_number:
+        parts.append(f"Đoàn kiểm tra số {pq.team_number}")
+    if pq.topic:
         parts.append(f"Nội dung: {pq.topic}")
     asked = _ASKED.get(pq.intent.value if hasattr(pq.intent, "value") else str(pq.intent))
     if pq.wants_count:
         asked = "số lượng"
+    elif pq.yes_no and pq.intent.value in ("list_items", "agency_items", "deadline_items", "topic_provinces"):
+        asked = "có hay không"
     elif pq.superlative:
         asked = "nhiều nhất" if pq.superlative == "max" else "ít nhất"
     if asked:

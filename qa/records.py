@@ -42,7 +42,25 @@ class Intent(str, Enum):
     DEADLINE_ITEMS = "deadline_items"
     ITEM_DETAILS = "item_details"
     LIST_ITEMS = "list_items"
+    TOPIC_PROVINCES = "topic_provinces"
+    AGENCY_RANKING = "agency_ranking"
+    PLAN_FACT = "plan_fact"
+    CLARIFY = "clarify"
     SEARCH = "search"
+
+
+class Target(str, Enum):
+    """What a question asks for, from its question words, before filters are combined."""
+
+    ITEMS = "items"          # which chỉ tiêu / nhiệm vụ
+    COUNT = "count"          # how many ("bao nhiêu chỉ tiêu", "mấy đoàn")
+    AGENCIES = "agencies"    # who ("ai", "cơ quan nào")
+    PROVINCES = "provinces"  # which provinces
+    DOCUMENTS = "documents"  # which legal document ("quyết định nào", "căn cứ")
+    VALUE = "value"          # a target value ("bao nhiêu phần trăm", "mục tiêu")
+    DEADLINE = "deadline"    # when ("khi nào", "bao giờ")
+    BASELINE = "baseline"    # a past result ("năm 2022 đạt bao nhiêu")
+    FACT = "fact"            # a plan-level fact (rank, score, signer)
 
 
 @dataclass(frozen=True)
@@ -68,6 +86,14 @@ class ParsedQuestion:
     pillar: str | None = None
     lacks_roles: tuple[str, ...] = ()  # "không có cơ quan phối hợp": items without that role
     about: str | None = None  # "liên quan đến khám, chữa bệnh": the items' text must hold this phrase
+    target: Target = Target.ITEMS
+    yes_no: bool = False  # "có … không?": answered yes or no, with the evidence
+    compare: bool = False  # "so sánh", "giữa các tỉnh", "các tỉnh đặt …"
+    excluded: tuple[AgencyMatch, ...] = ()  # "không kể Trung tâm …": their items are left out
+    team: bool = False  # the question is about inspection teams
+    baseline: bool = False
+    clarify: tuple[str, ...] = ()  # close names when a misspelt one is not clearly one of them
+    topic_cued: bool = False  # the topic filters items (said so, or nothing else to filter by)
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from .normalize import bm25_tokens, expand_abbreviations
 
 log = logging.getLogger(__name__)
 
-INDEXED_KINDS = ("indicator", "sub_item", "task", "info_item")
+INDEXED_KINDS = ("indicator", "sub_item", "task", "duty", "info_item")
 DEFAULT_WEIGHT = 0.5  # BM25 share of the fused score; tuned on the dev set (see README)
 
 
