@@ -26,6 +26,10 @@ ROOT = Path(__file__).resolve().parents[1]
 DATA_DIR = ROOT / "data"
 DEFAULT_STORE = ROOT / ".dtikg" / "store"
 READY_MARK = "READY"
+# What the readers make of a document. Bump it when a change to ingest reads the same files into
+# other records (new item kinds, kept texts, other assignments): a store built by an older
+# version is then read again from its kept originals (or the bundled files) when next opened.
+READING_VERSION = "2026-12-01.1"
 DOCUMENTS_DIR = "documents"  # <store>/documents/<file>: the original bytes of every ingested file
 TEXTS_DIR = "texts"  # <store>/texts/<file>.json: its converted text, the lines every citation counts
 TEXT_FORMAT = 1
@@ -112,11 +116,47 @@ class KnowledgeGraph:
     def is_ready(self) -> bool:
         return (self.dir / READY_MARK).exists() or bool(self.endpoint)
 
+    @property
+    def is_current(self) -> bool:
+        """True when the store's documents were read by this version of the readers."""
+        if self.endpoint:
+            return True
+        try:
+            mark = (self.dir / READY_MARK).read_text(encoding="utf-8").strip()
+        except OSError:
+            return False
+        return mark == f"reading={READING_VERSION}"
+
+    def _mark_ready(self) -> None:
+        self.dir.mkdir(parents=True, exist_ok=True)
+        (self.dir / READY_MARK).write_text(f"reading={READING_VERSION}\n", encoding="utf-8")
+
     def ensure_built(self, progress: bool = False) -> list[IngestOutcome]:
-        """Build the store from the bundled `data/` if it was never built."""
-        if self.is_ready and self.store.named_graphs():
+        """Build the store from the bundled `data/` if it was never built; read its documents
+        again if an older version of the readers built it (and it can be written)."""
+        if not (self.is_ready and self.store.named_graphs()):
+            return self.ingest([DATA_DIR], progress=progress)
+        if self.is_current or self.read_only:
             return []
-        return self.ingest([DATA_DIR], progress=progress)
+        return self.reread(progress=progress)
+
+    def reread(self, progress: bool = False) -> list[IngestOutcome]:
+        """Read every ingested document again with the current readers: from its kept original,
+        else from the bundled file of the same name. A document found in neither is left as it
+        was and reported."""
+        files = sorted({str(r["file"]) for r in self.store.select(query("generation"))})
+        paths, missing = [], []
+        for file in files:
+            kept = self.original_path(file)
+            bundled = DATA_DIR / file if self._plain_name(file) else None
+            path = kept if kept is not None and kept.exists() else bundled if bundled and bundled.exists() else None
+            (paths if path else missing).append(path or file)
+        outcomes = self.ingest(paths, progress=progress) if paths else []
+        outcomes += [IngestOutcome(f, False, f"không đọc lại được: không còn bản gốc của {f} trong kho")
+                     for f in missing]
+        if not paths and not self.endpoint:
+            self._mark_ready()
+        return outcomes
 
     @staticmethod
     def expand(paths: list[str | Path]) -> list[Path]:
@@ -168,8 +208,7 @@ class KnowledgeGraph:
         if bar:
             bar.close()
         if any(o.ok for o in outcomes) and not self.endpoint:
-            self.dir.mkdir(parents=True, exist_ok=True)
-            (self.dir / READY_MARK).write_text("ok\n", encoding="utf-8")
+            self._mark_ready()
         return outcomes
 
     def ingest_extraction(self, doc: DocumentExtraction, data: bytes | None = None) -> IngestOutcome:

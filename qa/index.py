@@ -27,7 +27,7 @@ import numpy as np
 from rdflib import Literal
 
 from kg.queries import query
-from kg.service import KnowledgeGraph, SubProgress, write_atomic
+from kg.service import READING_VERSION, KnowledgeGraph, SubProgress, write_atomic
 from kg.store import StoreError
 from ontology.namespaces import DTI
 
@@ -71,7 +71,7 @@ def generation(kg: KnowledgeGraph, embedder: Embedder) -> str:
     for r in sorted(kg.store.select(query("generation")), key=lambda r: str(r["file"])):
         digest.update(f"{r['file']}:{r['hash']};".encode())
     digest.update(f"{embedder.name};{CACHE_VERSION};{','.join(INDEXED_KINDS)};{METHOD_VERSION};{THRESHOLD};"
-                  f"{FLOOR}".encode())
+                  f"{FLOOR};{READING_VERSION}".encode())  # the same files read by other readers: rebuilt
     return digest.hexdigest()
 
 

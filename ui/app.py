@@ -523,6 +523,8 @@ def serve(host: str = "127.0.0.1", port: int = 7860, store: str | Path | None = 
     kg = KnowledgeGraph(store)
     if not kg.is_ready:
         print("Đang dựng kho dữ liệu từ các văn bản có sẵn (lần đầu)…", file=sys.stderr)
+    elif not kg.is_current and not kg.read_only:
+        print("Kho được dựng bằng phiên bản đọc văn bản cũ hơn: đang đọc lại các văn bản…", file=sys.stderr)
     kg.ensure_built(progress=True)
     embedder = embedder_from_config()
     ensure_index(kg, embedder, progress=True)

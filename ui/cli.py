@@ -77,6 +77,8 @@ def _engine(args):
     from qa.engine import QAEngine
     from qa.index import ensure_index
     kg = _kg(args)
+    if kg.is_ready and not kg.is_current and not kg.read_only:
+        print("Kho được dựng bằng phiên bản đọc văn bản cũ hơn: đang đọc lại các văn bản…", file=sys.stderr)
     kg.ensure_built(progress=False)
     embedder = embedder_from_config()
     ensure_index(kg, embedder, progress=True)

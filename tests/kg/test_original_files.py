@@ -189,3 +189,28 @@ def test_kept_file_paths_never_leave_the_store(store, name):
     assert store.original_path(name) is None and store.text_path(name) is None
     assert store.converted_text(name) is None
     assert Path(store.original_path("x.txt")).parent == store.dir / "documents"
+
+
+def test_a_store_read_by_older_readers_is_read_again(tmp_path, office_plans, seed_files):
+    """A store whose READY mark names another reading version (or none, as stores made before
+    versions were kept) is read again when opened: the uploaded files from their kept originals,
+    the bundled ones from data/; the converted texts come back and the counts are those of a new
+    store."""
+    import shutil
+    folder = tmp_path / "store"
+    graph = KnowledgeGraph(folder)
+    assert all(o.ok for o in graph.ingest([*office_plans.values(), seed_files[0]]))
+    fresh = graph.stats()["documents"]
+    assert graph.is_current
+    graph.close()
+    (folder / "READY").write_text("ok\n", encoding="utf-8")  # the mark older versions wrote
+    shutil.rmtree(folder / "texts")
+    (folder / "documents" / SEED).unlink(missing_ok=True)  # a bundled seed is found in data/ instead
+    old = KnowledgeGraph(folder)
+    assert old.is_ready and not old.is_current
+    outcomes = old.ensure_built()
+    assert sorted(o.file for o in outcomes if o.ok) == sorted([*office_plans, SEED]), outcomes
+    assert old.is_current and old.stats()["documents"] == fresh
+    assert all(old.converted_text(f) for f in [*office_plans, SEED])
+    assert old.ensure_built() == []  # current now: nothing read twice
+    old.close()
