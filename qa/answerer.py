@@ -22,7 +22,7 @@ from .phrasing import (KIND_VI, deadline_text, interpretation, plan_reference, p
 from .records import Answer, AnswerItem, Intent, ParsedQuestion, Source, Target
 from .retriever import INDEXED_KINDS, HybridRetriever
 from .passages import Passages
-from .topics import TopicMatcher, terms
+from .topics import TopicMatcher, term_share, terms
 
 ANSWER_KIND = {"sub_item": "indicator"}
 TEAM_ROLES = ("team_leader", "team_deputy", "team_member", "inspected")
@@ -37,7 +37,6 @@ class Answerer:
         self.retriever = retriever
         self.mode = mode
         self._group_index: dict | None = None
-        self._worded_continuous: set[str] | None = None
         self._plan_references: dict[str, str] = {}
         self._families = self.families()
         self.topics = TopicMatcher(retriever)
@@ -275,7 +274,6 @@ class Answerer:
         wanted = {t for t in terms(pq.topic) if t in self.topics.idf}
         if not wanted:
             return None
-        total = sum(self.topics.idf[t] for t in wanted)
         best = None
         for doc in self.catalog.documents.values():
             if doc.is_plan or (pq.doc_type_asked and doc.type_label != pq.doc_type_asked):
@@ -283,7 +281,7 @@ class Answerer:
             for c in doc.citations:
                 if pq.province and self.catalog.plan_province.get(c["plan"]) != pq.province:
                     continue
-                score = sum(self.topics.idf.get(t, 0.0) for t in wanted & terms(c["quote"])) / total
+                score = term_share(wanted, terms(c["quote"]), self.topics.idf)
                 if best is None or score > best[0]:
                     best = (score, doc, c)
         return best
@@ -291,8 +289,7 @@ class Answerer:
     def _answer_item_grounds(self, pq: ParsedQuestion) -> Answer:
         item = self._best_item(pq)
         cited = self._cited_for(pq) if pq.topic else None
-        item_score = self.topics.scores(pq.topic)[self.topics.position[item.iri]] if item and pq.topic \
-            and item.iri in self.topics.position else 0.0
+        item_score = self.topics.score(pq.topic, item.iri) if item and pq.topic else 0.0
         item_has_grounds = bool(item and (item.grounds or (item.parent and item.parent in self.catalog.items
                                                           and self.catalog.items[item.parent].grounds)))
         if cited and cited[0] >= 0.5 and (not item_has_grounds or cited[0] > item_score):
@@ -467,7 +464,7 @@ class Answerer:
         else:
             agents, via = [], OrderedDict()
             kinds = pq.kinds or ("indicator", "task")
-            if "indicator" in kinds and not pq.agencies:
+            if "indicator" in kinds:
                 kinds = tuple(k for k in kinds if k != "sub_item")  # counted like `dtikg stats`: sub-items apart
             direct = OrderedDict((iri, set()) for iri, i in self.catalog.items.items()
                                  if self._kind_ok(i, kinds, counting) and i.kind not in ("team", "info_item")
@@ -652,7 +649,6 @@ class Answerer:
         # either is kept only when it is about the topic (the calibrated threshold), so a loose
         # concept link or a province without such an indicator adds nothing.
         topic = pq.topic or best.text
-        scores = self.topics.scores(topic)
         about = self.topics.members(topic, [i.iri for i in self.catalog.items.values()
                                             if i.kind in ("indicator", "sub_item")])
         by_province = {m.province: m for m in members if m.iri in about}
@@ -662,7 +658,6 @@ class Answerer:
                 by_province[item.province] = item
         by_province.setdefault(best.province, best)
         members = sorted(by_province.values(), key=lambda i: (i.province or "", i.line))
-        del scores
         lines = [f"So sánh chỉ tiêu “{best.text}” giữa {len({m.province for m in members})} tỉnh:"]
         for m in members:
             target = m.target or "không ghi giá trị"
@@ -705,8 +700,7 @@ class Answerer:
         # ("… đạt tối thiểu 1.000 doanh nghiệp" in a task's body): quote the best such clause.
         if pq.topic and pq.target in (Target.VALUE, Target.DEADLINE):
             shape = r"\d" if pq.target is Target.VALUE else r"\d{1,2}/\d{1,2}|tháng|quý|năm \d{4}|ngày"
-            own = self.topics.scores(pq.topic)[self.topics.position[item.iri]] if item.iri in self.topics.position \
-                else 0.0
+            own = self.topics.score(pq.topic, item.iri)
             for h in self.passages.search(pq.topic, province=item.province, shape=shape, k=1):
                 if h.line != item.line and h.score - 0.25 >= max(0.5, own - 0.1) and re.search(shape, h.text):
                     parts.append(f"Văn bản còn nêu: “{h.text}” [{self._citation(h.file, h.line)}].")

@@ -29,15 +29,20 @@ _HOLDERS = "(" + "|".join(sorted({" ".join(re.findall(r"[a-z0-9]+", fold(label))
 # What the question asks for, by its question words (on the normalised question). The graph's
 # countable things: a count is "bao nhiêu"/"mấy" before one of them, any other "bao nhiêu" asks
 # for a value.
+# The document types' labels (folded), from their code list: "quyết định nào", "bao nhiêu nghị quyết".
+_DOC_TYPES = tuple(sorted(((" ".join(re.findall(r"[a-z0-9]+", fold(label))), c.label)
+                           for c in codelists.document_types() for label in (c.label, *c.alt_labels)),
+                          key=lambda x: -len(x[0])))
+_DOC_WORDS = "|".join(key for key, _ in _DOC_TYPES)
 _COUNTABLE = (r"(chi tieu|nhiem vu|viec|dau viec|muc|noi dung|doan(?: kiem tra)?|tinh|co quan|don vi|so|"
-              r"van ban|quyet dinh|nghi quyet|ke hoach|thong tu|nghi dinh|cong van|nhom|tru cot|linh vuc)")
+              rf"{_DOC_WORDS}|nhom|tru cot|linh vuc)")
 _ORDINALS = {"nhat": 1, "hai": 2, "ba": 3, "tu": 4, "bon": 4, "nam": 5, "sau": 6, "bay": 7, "tam": 8, "chin": 9,
              "muoi": 10}
 _ASK_AGENCY = (r"ai|co quan nao|don vi nao|so nao|ben nao|nganh nao|to chuc nao|doanh nghiep nao|nhung ai|"
                r"nhung co quan|nhung don vi|cac co quan nao|cac don vi nao|cap nao|the nao la co quan")
 _ASK_PROVINCE = r"tinh nao|nhung tinh|cac tinh nao|dia phuong nao|tinh thanh nao|o tinh nao|noi nao"
-_ASK_DOCUMENT = (r"(van ban|quyet dinh|nghi quyet|thong tu|cong van|ke hoach|nghi dinh|chi thi|de an|"
-                 r"chuong trinh)(?: so)? (nao|gi)|can cu (vao )?(dau|gi|nao|van ban)|theo van ban|can cu phap ly")
+_ASK_DOCUMENT = (rf"({_DOC_WORDS})(?: so)? (nao|gi)|can cu (vao )?(dau|gi|nao|van ban)|theo van ban|"
+                 r"can cu phap ly")
 _ASK_DEADLINE = (r"khi nao|bao gio|luc nao|thoi han|han chot|han cuoi|han hoan thanh|den han|han la|"
                  r"phai xong|xong truoc|hoan thanh truoc|ngay nao|thang nao|nam nao|quy nao|thoi diem nao")
 _ASK_VALUE = (r"muc tieu|bao nhieu phan tram|la bao nhieu|dat muc|muc nao|muc bao nhieu|gia tri|"
@@ -46,7 +51,7 @@ _ASK_FACT = r"thu may|xep hang|xep thu|dung thu may|bao nhieu diem|diem so|xep l
 _ASK_ITEMS = (r"nhung (chi tieu|nhiem vu|viec|muc|noi dung)|cac (chi tieu|nhiem vu|viec|muc)|"
               r"(chi tieu|nhiem vu|viec|muc|noi dung) (nao|gi)|liet ke|gom nhung|nhung gi|viec gi|ke ten")
 _COMPARE = r"so sanh|giua cac tinh|cac tinh dat|moi tinh|tung tinh|cac tinh deu|cac dia phuong"
-_TOPIC_CUES = (r"ve|lien quan|lien qan|noi ve|de cap|nhac toi|nhac den|nhac|thuoc linh vuc|linh vuc|"
+_TOPIC_CUES = (r"ve|lien quan|noi ve|de cap|nhac toi|nhac den|nhac|thuoc linh vuc|linh vuc|"
                r"(?:chi tieu|nhiem vu) (?!nao|gi|cua|o|tai|duoc|do|ma|la|co)\w+")
 _EXCLUDE = r"khong ke|khong tinh|tru|ngoai tru|loai tru|khong bao gom"
 # Words that say nothing about what an item is about: question words, the plan's own vocabulary.
@@ -56,9 +61,9 @@ _GENERIC = (r"so sanh|giua cac tinh|cac tinh|tinh nao|nhung tinh|cao nhat|thap n
             r"hoan thanh|xong|han|trong|ve|theo|dat ra|quyet dinh|thong tu|cong van|nghi quyet|quy dinh|ket qua|"
             r"nam \d{4}|thuc hien|giao|co|cho|ke hoach|phu luc|tong cong|tat ca|toan bo|tong so|dti|chi so dti|"
             r"khong|viec|muc|muc tieu|toi thieu|toi da|it nhat|muon|den|nhac toi|nhac den|de cap|noi ve|"
-            r"noi den|de ra|muc|phan tram|may|truc tiep|xet|ca nam|khi nao|bao gio|thoi han|ban chi dao|bcd|phan cong|"
+            r"noi den|de ra|muc|phan tram|may|truc tiep|khi nao|bao gio|thoi han|ban chi dao|bcd|phan cong|"
             r"chuyen doi so tinh|ubnd tinh|uy ban nhan dan tinh|a|nhi|vay|the nao|hay|cho biet|liet ke|gom|"
-            r"hien nay|hien|da|se|can|duoc giao|nham|nay|kh|ra|de|bang|nhu the nao|ca nuoc|sao|duoc phe duyet")
+            r"hien nay|hien|da|se|can|duoc giao|nham|nay|kh|ra|de|bang|nhu the nao|ca nuoc|sao")
 _PLAN_WORDS = r"chuyen doi so|ke hoach|phu luc|ban chi dao|bcd|phan cong|theo doi|chi so dti|dti"
 
 
@@ -107,10 +112,11 @@ class QuestionParser:
                 named = self._fuzzy_named.setdefault(label, (set(), set()))
                 named[0].update(agents)
                 named[1].add(atype)
+        vocabulary = self._vocabulary()
         self._fuzzy_agencies = FuzzyLinker(((e[0], e[1]) for e in self._agent_entries if " " in e[0]),
-                                           known_words=[p for p, _ in self._all_provinces] + self._vocabulary())
+                                           known_words=[p for p, _ in self._all_provinces] + vocabulary)
         self._fuzzy_provinces = FuzzyLinker(((key, label) for key, label in self._all_provinces),
-                                            known_words=[e[0] for e in self._agent_entries] + self._vocabulary())
+                                            known_words=[e[0] for e in self._agent_entries] + vocabulary)
         self._doc_keys: dict[str, list[str]] = {}
         for iri, doc in catalog.documents.items():
             if doc.id_local:
@@ -169,16 +175,17 @@ class QuestionParser:
         for d in documents:
             take(re.escape(norm(d.text)))
         # A document's number and date are not agencies or deadlines ("KH 3748/KH-UBND ngày 26/8/2022").
-        take(r"(?:ngay )?\d{1,2} \d{1,2} \d{4}") if documents else None
+        if documents:
+            take(r"(?:ngay )?\d{1,2} \d{1,2} \d{4}")
         team_number = None
-        ordinal = r"(\d+|" + "|".join(_ORDINALS) + r")"
-        m = take(rf"doan kiem tra (?:so |thu )?{ordinal}|doan (?:so|thu) {ordinal}")
+        ordinal = r"thu (" + "|".join(_ORDINALS) + r")"  # "thứ ba"; "đoàn kiểm tra năm 2023" is no ordinal
+        m = take(rf"doan kiem tra (?:so |thu )?(\d+)|doan (?:so|thu) (\d+)|doan(?: kiem tra)? {ordinal}")
         if m:
-            word = m.group(1) or m.group(2)
+            word = m.group(1) or m.group(2) or m.group(3)
             team_number = word if word.isdigit() else str(_ORDINALS[word])
         team = bool(team_number) or bool(re.search(r" doan kiem tra ", q))
         excluded: list[AgencyMatch] = []
-        m = re.search(rf"(?<= )(?:{_EXCLUDE}) (.+?)(?= (?:va|thi|nhung|co|la)? ?$| [,;)])", consumed + " ")
+        m = re.search(rf"(?<= )(?:{_EXCLUDE}) (.+)$", consumed)  # the agencies named after the cue
         if m:
             excluded, _ = self._agencies(" " + m.group(1) + " ", m.group(1))
             if excluded:
@@ -272,12 +279,11 @@ class QuestionParser:
                 pillar = label
                 break
         wants_count = target is Target.COUNT
-        doc_type_asked = None
-        m = re.search(r" (quyet dinh|nghi quyet|thong tu|cong van|ke hoach|nghi dinh|chi thi|van ban) (so )?(nao|gi) ", q)
+        doc_type_asked = None  # "quyết định nào": that type; "văn bản nào": any
+        m = re.search(rf" ({_DOC_WORDS}) (so )?(nao|gi) ", q)
         if m:
-            doc_type_asked = {"quyet dinh": "Quyết định", "nghi quyet": "Nghị quyết", "thong tu": "Thông tư",
-                              "cong van": "Công văn", "ke hoach": "Kế hoạch", "nghi dinh": "Nghị định",
-                              "chi thi": "Chỉ thị"}.get(m.group(1))
+            label = next(label for key, label in _DOC_TYPES if key == m.group(1))
+            doc_type_asked = None if norm(label) != m.group(1) else label
         issuer_asked = None
         m = re.search(r" cua (.+?) ?\??$", q)
         if m:

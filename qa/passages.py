@@ -5,14 +5,12 @@ question's terms they hold, with a bonus when a clause holds the shape of the va
 for (a rank "30/63", a score)."""
 from __future__ import annotations
 
-import math
 import re
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from .catalog import Catalog
-from .topics import terms
+from .topics import idf_table, term_share, terms
 
 
 @dataclass(frozen=True)
@@ -39,9 +37,7 @@ class Passages:
                     clause = clause.strip(" ;")
                     if len(clause) >= 12:
                         clauses.append((file, number, clause, terms(clause)))
-        df = Counter(t for *_, ts in clauses for t in ts)
-        n = max(len(clauses), 1)
-        self._idf = {t: math.log(1 + n / c) for t, c in df.items()}
+        self._idf = idf_table(ts for *_, ts in clauses)
         self._clauses = clauses
 
     def search(self, query: str, province: str | None = None, shape: str | None = None,
@@ -51,14 +47,13 @@ class Passages:
         wanted = {t for t in terms(query) if t in self._idf}
         if not wanted:
             return []
-        total = sum(self._idf[t] for t in wanted)
         out = []
         for file, line, clause, ts in self._clauses:
             if province:
                 plan = self.catalog.plan_of_file(file)
                 if plan is None or plan.province != province:
                     continue
-            score = sum(self._idf[t] for t in wanted & ts) / total
+            score = term_share(wanted, ts, self._idf)
             if shape and re.search(shape, clause):
                 score += 0.25
             if score > 0:

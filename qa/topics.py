@@ -13,12 +13,11 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from functools import lru_cache
 
 import numpy as np
 
-from ontology.folding import fold
-
-from .normalize import expand_abbreviations, has_diacritics
+from .normalize import expand_abbreviations, has_diacritics, syllables
 from .retriever import HybridRetriever
 
 THRESHOLD = 0.65  # topics with diacritics: lexical and dense halves
@@ -29,15 +28,30 @@ _FILLER = {"cua", "va", "cho", "cac", "nhung", "trong", "ve", "voi", "tai", "the
            "tu", "den", "so", "tinh", "nam", "dat", "ty", "le", "ti", "luong", "muc", "viec"}
 
 
-def terms(text: str) -> set[str]:
+@lru_cache(maxsize=65536)
+def terms(text: str) -> frozenset[str]:
     """Folded syllables (fillers dropped) and syllable pairs of a text, abbreviations expanded;
     pairs are made within a run of words, not across punctuation."""
     out: set[str] = set()
-    for run in re.split(r"[,;:()·|\[\]]", fold(expand_abbreviations(text))):
-        syl = re.findall(r"[a-z0-9]+", run)
+    for run in re.split(r"[,;:()·|\[\]]", expand_abbreviations(text)):
+        syl = syllables(run)
         out |= {s for s in syl if s not in _FILLER and not s.isdigit()}
         out |= {f"{a}_{b}" for a, b in zip(syl, syl[1:]) if not (a.isdigit() or b.isdigit())}
-    return out
+    return frozenset(out)
+
+
+def idf_table(term_sets) -> dict[str, float]:
+    """Inverse document frequency of every term over a collection of term sets."""
+    term_sets = list(term_sets)
+    df = Counter(t for ts in term_sets for t in ts)
+    n = max(len(term_sets), 1)
+    return {t: math.log(1 + n / c) for t, c in df.items()}
+
+
+def term_share(wanted: set[str], held, idf: dict[str, float]) -> float:
+    """The IDF-weighted share of the wanted terms that a text's terms hold (0–1)."""
+    total = sum(idf.get(t, 0.0) for t in wanted)
+    return sum(idf.get(t, 0.0) for t in wanted & held) / total if total else 0.0
 
 
 class TopicMatcher:
@@ -48,11 +62,9 @@ class TopicMatcher:
         self.iris = retriever.iris
         self.position = {iri: i for i, iri in enumerate(self.iris)}
         self.term_sets = [terms(t) for t in retriever.texts]
-        df = Counter(t for ts in self.term_sets for t in ts)
-        n = max(len(self.term_sets), 1)
-        self.n = n
-        self.df = df
-        self.idf = {t: math.log(1 + n / c) for t, c in df.items()}
+        self.n = max(len(self.term_sets), 1)
+        self.df = Counter(t for ts in self.term_sets for t in ts)
+        self.idf = idf_table(self.term_sets)
 
     def key_terms(self, topic: str) -> set[str]:
         """The topic's terms rare in the plans (but present): an item must hold one of them."""
@@ -62,24 +74,24 @@ class TopicMatcher:
         pairs = {t for t in rare if "_" in t}
         return pairs or rare
 
-    def scores(self, topic: str) -> np.ndarray:
-        """The topic score of every item (0–1)."""
+    def scores(self, topic: str, indices=None) -> np.ndarray:
+        """The topic score (0–1) of every item, or of the items at `indices`."""
+        indices = np.arange(len(self.iris)) if indices is None else np.asarray(indices, dtype=int)
         wanted = {t for t in terms(topic) if t in self.idf}
-        n = len(self.iris)
-        lexical = np.zeros(n)
-        if wanted:
-            total = sum(self.idf[t] for t in wanted)
-            lexical = np.array([sum(self.idf[t] for t in wanted & ts) / total for ts in self.term_sets])
-        dense = np.zeros(n)
+        lexical = np.array([term_share(wanted, self.term_sets[i], self.idf) for i in indices]) if wanted \
+            else np.zeros(len(indices))
         r = self.retriever
         # The embedder reads Vietnamese typed without diacritics poorly: such a topic is judged
         # by its words alone.
-        if r.vectors is not None and r._query_vector is not None and has_diacritics(topic):
-            cos = r.vectors @ r._query_vector(expand_abbreviations(topic))
+        if r.vectors is not None and r._query_vector is not None and has_diacritics(topic) and len(indices):
+            cos = r.vectors[indices] @ r._query_vector(expand_abbreviations(topic))
             lo, hi = DENSE_RANGE
-            dense = np.clip((cos - lo) / (hi - lo), 0.0, 1.0)
-            return 0.5 * lexical + 0.5 * dense
+            return 0.5 * lexical + 0.5 * np.clip((cos - lo) / (hi - lo), 0.0, 1.0)
         return lexical
+
+    def score(self, topic: str, iri: str) -> float:
+        """The topic score of one item (0 for an item not indexed)."""
+        return float(self.scores(topic, [self.position[iri]])[0]) if iri in self.position else 0.0
 
     def members(self, topic: str, candidates=None, threshold: float | None = None) -> dict[str, float]:
         """Items about the topic (IRI → score), among `candidates` when given."""
@@ -87,15 +99,9 @@ class TopicMatcher:
             return {}
         if threshold is None:
             threshold = THRESHOLD if has_diacritics(topic) else THRESHOLD_FOLDED
-        scores = self.scores(topic)
         keys = self.key_terms(topic)
-        pool = self.iris if candidates is None else [c for c in candidates if c in self.position]
-        out = {}
-        for iri in pool:
-            i = self.position[iri]
-            if scores[i] < threshold:
-                continue
-            if keys and not keys & self.term_sets[i]:
-                continue
-            out[iri] = float(scores[i])
-        return out
+        pool = [self.position[c] for c in (self.iris if candidates is None else candidates) if c in self.position]
+        if keys:
+            pool = [i for i in pool if keys & self.term_sets[i]]
+        scores = self.scores(topic, pool)
+        return {self.iris[i]: float(s) for i, s in zip(pool, scores) if s >= threshold}

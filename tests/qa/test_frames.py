@@ -133,3 +133,11 @@ def test_ordinary_words_are_not_read_as_misspelt_names(engine):
         out = engine.ask(question)
         assert "Hưng Yên" not in out["interpretation"] and "Lâm Đồng" not in out["interpretation"], out
         assert "Công an tỉnh" not in out["interpretation"], out["interpretation"]
+
+
+def test_team_numbers_by_digit_or_ordinal_but_not_by_year(engine):
+    parse = engine.parser.parse
+    assert parse("Đoàn kiểm tra thứ ba của Thanh Hóa gồm những ai?").team_number == "3"
+    assert parse("doan kiem tra so 2 cua thanh hoa kiem tra nhung don vi nao").team_number == "2"
+    assert parse("Các đoàn kiểm tra năm 2023 của Thanh Hóa do ai làm trưởng đoàn?").team_number is None
+    assert parse("Kế hoạch giai đoạn 2021-2025 có những đoàn kiểm tra nào?").team_number is None
