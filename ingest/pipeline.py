@@ -7,6 +7,7 @@ target statements. Nothing here knows a file or province name.
 from __future__ import annotations
 
 import hashlib
+from dataclasses import replace
 from pathlib import Path
 
 from .context import ReadContext
@@ -18,6 +19,7 @@ from .prose import AgencySectionReader, TargetStatementReader, TaskBlockReader
 from .records import DocumentExtraction, Item, ItemKind, LegalReference, SourceFile
 from .converters import SUPPORTED_SUFFIXES, convert, sniff
 from .document import Document
+from .outline import parts_by_line
 from .paragraphs import build_paragraphs
 from .tables import CellTableReader, TableReader
 
@@ -73,7 +75,6 @@ class DocumentReader:
     def read_document(self, model: Document, data: bytes) -> DocumentExtraction:
         """The document model → records: tables, then prose, then target statements."""
         if not model.paragraphs:  # formats whose text arrives hard-wrapped (PDF): join the lines back
-            from dataclasses import replace
             model = replace(model, paragraphs=build_paragraphs(model.lines, model.table_lines()))
         name = model.name
         lines = list(model.lines)
@@ -95,6 +96,9 @@ class DocumentReader:
             raise IngestError("I020", **_nothing_read(model))
         references = self._references(ctx)
         items.sort(key=lambda it: (it.span.line, it.kind is ItemKind.SUB_ITEM))
+        outline = parts_by_line(lines, model.table_lines())
+        items = [replace(it, parts=outline[it.span.line - 1]) if 0 < it.span.line <= len(outline) else it
+                 for it in items]
         digest = hashlib.sha256(data).hexdigest()
         source = SourceFile(name=name, media_type=model.media_type, byte_size=len(data), sha256=digest,
                             converter=model.converter, lines=tuple(model.lines), pages=model.pages,

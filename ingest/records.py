@@ -134,6 +134,7 @@ class Item:
     span: SourceSpan
     section: str | None = None
     table_title: str | None = None
+    parts: tuple[str, ...] = ()  # headings of the plan's parts over the item, outermost first
     parent: str | None = None
     assignments: tuple[Assignment, ...] = ()
     deadline: Deadline | None = None

@@ -277,6 +277,8 @@ class GraphBuilder:
                 g.add((it, DTI.pillar, pillar))
         if item.table_title:
             g.add((it, DTI.tableTitle, Literal(item.table_title)))
+        for part in item.parts:
+            g.add((it, DTI.inPart, Literal(part)))
         if item.parent:
             g.add((it, DTI.parentItem, item_iri(self.file, item.parent)))
         if item.note:

@@ -29,7 +29,7 @@ READY_MARK = "READY"
 # What the readers make of a document. Bump it when a change to ingest reads the same files into
 # other records (new item kinds, kept texts, other assignments): a store built by an older
 # version is then read again from its kept originals (or the bundled files) when next opened.
-READING_VERSION = "2026-12-01.1"
+READING_VERSION = "2026-12-01.2"
 DOCUMENTS_DIR = "documents"  # <store>/documents/<file>: the original bytes of every ingested file
 TEXTS_DIR = "texts"  # <store>/texts/<file>.json: its converted text, the lines every citation counts
 TEXT_FORMAT = 1

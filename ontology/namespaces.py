@@ -57,6 +57,7 @@ class DTI(DefinedNamespace):
     itemNumber: URIRef
     text: URIRef
     section: URIRef
+    inPart: URIRef
     pillar: URIRef
     tableTitle: URIRef
     parentItem: URIRef

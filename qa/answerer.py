@@ -40,6 +40,9 @@ class Answerer:
         self._plan_references: dict[str, str] = {}
         self._families = self.families()
         self.topics = TopicMatcher(retriever)
+        self._by_province: dict[str | None, list[str]] = defaultdict(list)
+        for iri, item in catalog.items.items():
+            self._by_province[item.province].append(iri)
         self.today = today or date.today()
         self.texts = texts  # file → its converted lines, for plan-level facts (None: not kept)
         self.passages = Passages(catalog, texts)
@@ -466,9 +469,17 @@ class Answerer:
             kinds = pq.kinds or ("indicator", "task")
             if "indicator" in kinds:
                 kinds = tuple(k for k in kinds if k != "sub_item")  # counted like `dtikg stats`: sub-items apart
-            direct = OrderedDict((iri, set()) for iri, i in self.catalog.items.items()
-                                 if self._kind_ok(i, kinds, counting) and i.kind not in ("team", "info_item")
-                                 or (i.kind == "info_item" and "info_item" in kinds))
+            # Narrowed first by what is indexed: the province's items, the items holding the topic's
+            # key terms (a scan of every item costs tens of milliseconds at 50×).
+            pool = self._by_province.get(pq.province, ()) if pq.province else self.catalog.items.keys()
+            topic = self._topic_filter(pq)
+            holding = self.topics.holding(topic) if topic else None
+            if holding is not None:
+                pool = [iri for iri in pool if iri in holding]
+            items = self.catalog.items
+            direct = OrderedDict((iri, set()) for iri in pool
+                                 if self._kind_ok(items[iri], kinds, counting) and items[iri].kind not in
+                                 ("team", "info_item") or (items[iri].kind == "info_item" and "info_item" in kinds))
         excluded = {iri for m in pq.excluded for iri in m.agents}
         docs = self._docs(pq)
         grounded = self._grounded_in(docs) if docs else None
@@ -485,6 +496,8 @@ class Answerer:
             if grounded is not None and iri not in grounded and item.plan not in plans:
                 return False
             if pq.pillar and item.pillar != pq.pillar:
+                return False
+            if pq.part and pq.part not in item.parts:
                 return False
             assignments = self.catalog.assignments.get(iri, ())
             if pq.lacks_roles and any(a.role in pq.lacks_roles for a in assignments):
@@ -509,8 +522,8 @@ class Answerer:
     @staticmethod
     def _topic_filter(pq: ParsedQuestion) -> str:
         """The topic the items must be about, if the frame has one beyond its other slots."""
-        if pq.about or not pq.topic or not pq.topic_cued:
-            return ""
+        if pq.about or pq.part or not pq.topic or not pq.topic_cued:
+            return ""  # a part named by its heading is the filter, not the heading's words
         return pq.topic
 
     def _scope_text(self, pq: ParsedQuestion) -> str:
@@ -518,6 +531,7 @@ class Answerer:
         docs = self._docs(pq)
         parts = (f"của {pq.province}" if pq.province and not pq.agencies else "",
                  f"thuộc trụ cột {pq.pillar}" if pq.pillar else "",
+                 f"thuộc phần “{pq.part}”" if pq.part else "",
                  f"theo {'; '.join(self._doc_label(d) for d in docs)}" if docs else "",
                  f"có thời hạn {deadline_text(pq.deadline)}" if pq.deadline else "",
                  f"không có cơ quan {lacking}" if lacking else "",

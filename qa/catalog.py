@@ -50,6 +50,7 @@ class CatalogItem:
     concept: str | None = None
     grounds: list[str] = field(default_factory=list)
     baselines: list[dict] = field(default_factory=list)
+    parts: list[str] = field(default_factory=list)  # headings of the plan's parts standing over it
 
 
 @dataclass
@@ -96,7 +97,7 @@ class CatalogDocument:
     type_code: str | None = None  # the document type's notation: "KH", "QĐ", "NĐ"…
 
 
-CACHE_VERSION = "3"  # bump when the catalog's shape or reading changes: cached copies are rebuilt
+CACHE_VERSION = "4"  # bump when the catalog's shape or reading changes: cached copies are rebuilt
 
 
 class Catalog:
@@ -147,7 +148,10 @@ class Catalog:
             if item is None:
                 continue
             fact, value = str(r["fact"]), r["o"]
-            if fact == "pillar":
+            if fact == "part":
+                if str(value) not in item.parts:
+                    item.parts.append(str(value))
+            elif fact == "pillar":
                 item.pillar = labels.get(str(value), str(value))
             elif fact == "target_value":
                 item.target_value = float(value)

@@ -19,6 +19,7 @@ from ontology.lexicon import agency_head_pattern, question_role_cues
 
 from .catalog import Catalog
 from .linking import FuzzyLinker
+from .topics import terms
 from .normalize import clean_question, has_diacritics
 from .records import AgencyMatch, DocumentMatch, Intent, ParsedQuestion, Target
 
@@ -53,6 +54,9 @@ _ASK_ITEMS = (r"nhung (chi tieu|nhiem vu|viec|muc|noi dung)|cac (chi tieu|nhiem 
 _COMPARE = r"so sanh|giua cac tinh|cac tinh dat|moi tinh|tung tinh|cac tinh deu|cac dia phuong"
 _TOPIC_CUES = (r"ve|lien quan|noi ve|de cap|nhac toi|nhac den|nhac|thuoc linh vuc|linh vuc|"
                r"(?:chi tieu|nhiem vu) (?!nao|gi|cua|o|tai|duoc|do|ma|la|co)\w+")
+# Words that ask rather than name (left out when a question is matched against part headings).
+_ASKING_WORDS = frozenset("bao nhieu nhung nao gi may cua hay cho biet liet ke tat ca tong cong chi tieu nhiem vu "
+                          "viec muc ai dau thuoc phan".split())
 _EXCLUDE = r"khong ke|khong tinh|tru|ngoai tru|loai tru|khong bao gom"
 # Words that say nothing about what an item is about: question words, the plan's own vocabulary.
 _GENERIC = (r"so sanh|giua cac tinh|cac tinh|tinh nao|nhung tinh|cao nhat|thap nhat|lon nhat|nho nhat|"
@@ -117,6 +121,13 @@ class QuestionParser:
                                            known_words=[p for p, _ in self._all_provinces] + vocabulary)
         self._fuzzy_provinces = FuzzyLinker(((key, label) for key, label in self._all_provinces),
                                             known_words=[e[0] for e in self._agent_entries] + vocabulary)
+        # Headings of the plans' parts, by province, with their words: a question may name a part
+        # by its title ("các chỉ tiêu đã đạt điểm tối đa năm 2022, cần tiếp tục duy trì").
+        self._parts: dict[tuple[str | None, str], frozenset[str]] = {}
+        for item in catalog.items.values():
+            for part in item.parts:
+                if (item.province, part) not in self._parts:
+                    self._parts[(item.province, part)] = frozenset(terms(part))
         self._doc_keys: dict[str, list[str]] = {}
         for iri, doc in catalog.documents.items():
             if doc.id_local:
@@ -297,6 +308,7 @@ class QuestionParser:
         # it right after the kind ("chỉ tiêu thanh toán …"), or has no other filter to go by.
         topic_cued = bool(re.search(rf"(?<= )(?:{_TOPIC_CUES})(?= )", q)) or not (
             agencies or province or deadline or documents or pillar or lacks_roles or excluded)
+        part = self._part(consumed, province)
         about = None
         m = re.search(r" lien quan (?:den|toi) (.+?) ?$", q)
         if m and topic:
@@ -312,7 +324,7 @@ class QuestionParser:
             team_number=team_number, doc_type_asked=doc_type_asked, issuer_asked=issuer_asked,
             pillar=pillar, lacks_roles=tuple(lacks_roles), about=about, target=target, yes_no=yes_no,
             compare=compare, excluded=tuple(excluded), team=team, baseline=baseline, topic_cued=topic_cued,
-            clarify=tuple(dict.fromkeys(clarify)),
+            clarify=tuple(dict.fromkeys(clarify)), part=part,
         )
         return ParsedQuestion(intent=self._family(q, frame), **frame)
 
@@ -343,7 +355,7 @@ class QuestionParser:
         """The answer family of a frame: a decision on (target, filters), documented in docs/qa.md."""
         target = f["target"]
         has = lambda pattern: bool(re.search(rf"(?<= )(?:{pattern})(?= )", q))  # noqa: E731
-        item_filters = bool(f["agencies"] or f["province"] or f["kinds"] or f["deadline"] or f["pillar"]
+        item_filters = bool(f["agencies"] or f["province"] or f["kinds"] or f["deadline"] or f["pillar"] or f["part"]
                             or f["lacks_roles"] or f["about"] or f["excluded"])
         if f["clarify"] and not (f["agencies"] or f["province"]):
             return Intent.CLARIFY
@@ -398,6 +410,21 @@ class QuestionParser:
         if item_filters or (f["topic"] and (has(_ASK_ITEMS) or f["yes_no"] and target is Target.ITEMS)):
             return Intent.LIST_ITEMS
         return Intent.SEARCH
+
+    def _part(self, consumed: str, province: str | None) -> str | None:
+        """The part of a plan the question names by its heading: nearly all the words left once the
+        slots are taken (four at least, question words and kind nouns aside) are words of the
+        heading, and no other heading holds as many."""
+        wanted = {t for t in terms(consumed) if "_" not in t} - _ASKING_WORDS
+        if len(wanted) < 4:
+            return None
+        shares: dict[str, float] = {}
+        for (prov, heading), held in self._parts.items():
+            if not province or prov == province:
+                shares[heading] = len(wanted & held) / len(wanted)
+        top = max(shares.values(), default=0.0)
+        winners = [h for h, share in shares.items() if share == top]
+        return winners[0] if top >= 0.8 and len(winners) == 1 else None
 
     def _vocabulary(self) -> list[str]:
         """Every word of the plans' items: a question word the plans use is read as typed, never

@@ -190,6 +190,8 @@ def interpretation(pq, catalog=None) -> str:
             parts.append("Văn bản: " + ", ".join(dict.fromkeys(ids)))
     if pq.pillar:
         parts.append(f"Trụ cột: {pq.pillar}")
+    if pq.part:
+        parts.append(f"Phần: {pq.part}")
     if pq.excluded:
         parts.append("Không kể: " + ", ".join(a.label for a in pq.excluded))
     if pq.team_number:

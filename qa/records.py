@@ -93,6 +93,7 @@ class ParsedQuestion:
     team: bool = False  # the question is about inspection teams
     baseline: bool = False
     clarify: tuple[str, ...] = ()  # close names when a misspelt one is not clearly one of them
+    part: str | None = None  # the heading of the plan's part the items stand under
     topic_cued: bool = False  # the topic filters items (said so, or nothing else to filter by)
 
 

@@ -65,6 +65,11 @@ class TopicMatcher:
         self.n = max(len(self.term_sets), 1)
         self.df = Counter(t for ts in self.term_sets for t in ts)
         self.idf = idf_table(self.term_sets)
+        self._holders: dict[str, set[str]] = {}
+        for iri, ts in zip(self.iris, self.term_sets):
+            for t in ts:
+                if self.df[t] <= max(2, KEY_DF * self.n):  # key terms only: the index stays small
+                    self._holders.setdefault(t, set()).add(iri)
 
     def key_terms(self, topic: str) -> set[str]:
         """The topic's terms rare in the plans (but present): an item must hold one of them."""
@@ -73,6 +78,12 @@ class TopicMatcher:
         # A rare pair is enough; a rare single syllable counts when no pair of the topic is rare.
         pairs = {t for t in rare if "_" in t}
         return pairs or rare
+
+    def holding(self, topic: str) -> set[str] | None:
+        """The items that hold one of the topic's key terms (the only ones that can be members);
+        None when the topic has no key term."""
+        keys = self.key_terms(topic)
+        return set().union(*(self._holders.get(t, ()) for t in keys)) if keys else None
 
     def scores(self, topic: str, indices=None) -> np.ndarray:
         """The topic score (0–1) of every item, or of the items at `indices`."""

@@ -141,3 +141,34 @@ def test_team_numbers_by_digit_or_ordinal_but_not_by_year(engine):
     assert parse("doan kiem tra so 2 cua thanh hoa kiem tra nhung don vi nao").team_number == "2"
     assert parse("Các đoàn kiểm tra năm 2023 của Thanh Hóa do ai làm trưởng đoàn?").team_number is None
     assert parse("Kế hoạch giai đoạn 2021-2025 có những đoàn kiểm tra nào?").team_number is None
+
+
+DATA = Path(__file__).resolve().parents[2] / "data"
+
+
+def _part_cases():
+    """(province, heading words, indicator count) for every Roman-numbered part of a seed that
+    holds five indicators or more, counted from the golden files between the part's heading and
+    the next one."""
+    cases = []
+    for path in SEEDS:
+        gold = golden(path)
+        text = (DATA / gold["file"]).read_text(encoding="utf-8").split("\n")
+        heads = [(n, line.strip()) for n, line in enumerate(text, 1) if re.match(r"^[IVX]+\.\s+\S", line.strip())]
+        for (start, heading), (end, _) in zip(heads, heads[1:] + [(len(text) + 1, "")]):
+            inside = [line.strip() for line in text[start:end - 1]]
+            if any(re.match(r"(?i)phụ lục\b", t) or (len(t.split()) >= 3 and t.upper() == t and re.search(r"[A-ZĐ]{4}", t))
+                   for t in inside) or len(heading.split()) < 6:
+                continue  # the part ends at another kind of heading, or is too short a name to ask by
+            count = sum(1 for i in gold["items"] if i["kind"] == "indicator" and start < i["line"] < end)
+            if count >= 5:
+                words = re.sub(r"^[IVX]+\.\s+", "", heading).rstrip(":").lower()
+                cases.append((gold["province"], words, count))
+    return cases
+
+
+@pytest.mark.parametrize("province, heading, count", _part_cases())
+def test_a_part_named_by_its_heading_is_counted_whole(engine, province, heading, count):
+    out = engine.ask(f"{province} có bao nhiêu chỉ tiêu thuộc phần “{heading}”?")
+    assert out["count"] == count, (heading, out["interpretation"])
+    assert "Phần:" in out["interpretation"]
