@@ -36,7 +36,7 @@ from ontology.folding import fold_key
 from ..document import Cell, Document, Table, TableRow
 from ..errors import IngestError
 from ..text import clean_line, squash
-from .pdf import _edge_lines, _running_key  # running headers and footers: the same rule as a text PDF's
+from .layout import Line, RawTable, Segment, column, column_blocks, drop_running_lines
 
 DPI = 300
 LANG = "vie"
@@ -56,7 +56,6 @@ _IMAGE_MAGIC = ((b"\x89PNG\r\n\x1a\n", "image/png"), (b"\xff\xd8\xff", "image/jp
 _LANG = re.compile(r"^[A-Za-z_]+(?:\+[A-Za-z_]+)*$")
 _NUMBER = re.compile(r"^\d{1,3}(?:\.\d{1,3})*[.)]?$")
 _ROMAN = re.compile(r"^[IVXL]{1,6}[.)]?$")
-_PAGE_NUMBER = re.compile(r"^(?:(?:trang|page)\s*)?[-–—]?\s*\d{1,3}\s*[-–—]?(?:\s*/\s*\d{1,3})?$", re.I)
 _RULE_MARKS = "|[]{}¦_"  # what tesseract makes of a ruling line it meets
 # A heading's roman numeral as OCR may read it ("HI." for "III.", "11." for "II."), then capitals.
 _ROMAN_READ = re.compile(r"^([IVXLHl1|!]{1,6})\s*\.\s*(?=\S)")
@@ -118,7 +117,7 @@ class OcrConverter:
                     on_page(number, total)
         if not any(p.words for p in pages):
             raise IngestError("I037", name=name)
-        _drop_running_lines(pages)
+        drop_running_lines(pages)
         notes = _repair_numbering(pages)
         return _assemble(name, pages, media, f"tesseract {version} ({self.lang})", notes)
 
@@ -702,52 +701,11 @@ def _mean_conf(words: list[Word]) -> float | None:
 # --- a page -----------------------------------------------------------------------------
 
 @dataclass
-class _Segment:
-    x0: float
-    x1: float
-    words: list[Word]
-
-    @property
-    def text(self) -> str:
-        return _join(self.words)
-
-
-@dataclass
-class _Line:
-    top: float
-    bottom: float
-    segments: list[_Segment]
-    height: float
-
-    @property
-    def words(self) -> list[Word]:
-        return [w for s in self.segments for w in s.words]
-
-    @property
-    def text(self) -> str:
-        return " ".join(s.text for s in self.segments)
-
-    @property
-    def x0(self) -> float:
-        return self.segments[0].x0
-
-    @property
-    def x1(self) -> float:
-        return self.segments[-1].x1
-
-
-@dataclass
-class _RawTable:
-    top: float
-    rows: list[list[tuple[list[str], list[Word]]]]  # rows → cells → (paragraphs, words)
-
-
-@dataclass
 class _PageRead:
     number: int
     height: float
-    lines: list[_Line]
-    tables: list[_RawTable]
+    lines: list[Line]
+    tables: list[RawTable]
     words: int = 0
     confidence: float | None = None
 
@@ -767,7 +725,7 @@ def read_page(words: list[Word], grids: list[Grid], number: int, height: float, 
     for grid in grids:
         rows = _grid_rows(grid, dpi)
         if rows:
-            read.tables.append(_RawTable(float(grid.top), rows))
+            read.tables.append(RawTable(float(grid.top), rows))
     lines = _text_lines(free)
     lines, borderless = _borderless_tables(lines, dpi)
     read.lines = lines
@@ -776,7 +734,7 @@ def read_page(words: list[Word], grids: list[Grid], number: int, height: float, 
     return read
 
 
-def _text_lines(words: list[Word]) -> list[_Line]:
+def _text_lines(words: list[Word]) -> list[Line]:
     """Printed lines: tesseract's lines (which follow a slightly skewed scan), and its pieces
     of one printed line side by side (it may cut a line at a wide gap) joined again; each line
     split into segments at gaps of two word heights or more; lines top to bottom."""
@@ -809,8 +767,8 @@ def _text_lines(words: list[Word]) -> list[_Line]:
                 segments.append([word])
             else:
                 segments[-1].append(word)
-        out.append(_Line(min(w.top for w in group), max(w.bottom for w in group),
-                         [_Segment(s[0].x0, s[-1].x1, s) for s in segments], size))
+        out.append(Line(min(w.top for w in group), max(w.bottom for w in group),
+                         [Segment(s[0].x0, s[-1].x1, _join(s), s) for s in segments], size))
     out.sort(key=lambda line: (line.top + line.bottom) / 2)
     return out
 
@@ -891,7 +849,7 @@ def _cell_paragraphs(words: list[Word], available: float) -> list[str]:
 
 # --- borderless tables ------------------------------------------------------------------
 
-def _header_parts(line: _Line) -> list[_Segment]:
+def _header_parts(line: Line) -> list[Segment]:
     """A line cut at gaps of at least 0.8 word height: the parts a header row would have."""
     words = line.words
     parts = [[words[0]]]
@@ -900,20 +858,20 @@ def _header_parts(line: _Line) -> list[_Segment]:
             parts.append([word])
         else:
             parts[-1].append(word)
-    return [_Segment(p[0].x0, p[-1].x1, p) for p in parts]
+    return [Segment(p[0].x0, p[-1].x1, _join(p), p) for p in parts]
 
 
-def _header_roles(parts: list[_Segment]) -> list[str | None]:
+def _header_roles(parts: list[Segment]) -> list[str | None]:
     from ontology.lexicon import column_role
     return [column_role(p.text) for p in parts]
 
 
-def _borderless_tables(lines: list[_Line], dpi: int) -> tuple[list[_Line], list[_RawTable]]:
+def _borderless_tables(lines: list[Line], dpi: int) -> tuple[list[Line], list[RawTable]]:
     """Tables without ruling lines under a header line (three or more parts that read as
     column headers, one of them the task or indicator column); the lines they take are
     removed from the page's text lines."""
-    tables: list[_RawTable] = []
-    out: list[_Line] = []
+    tables: list[RawTable] = []
+    out: list[Line] = []
     i = 0
     while i < len(lines):
         parts = _header_parts(lines[i])
@@ -929,8 +887,8 @@ def _borderless_tables(lines: list[_Line], dpi: int) -> tuple[list[_Line], list[
     return out, tables
 
 
-def _read_borderless(lines: list[_Line], start: int, parts: list[_Segment], dpi: int
-                     ) -> tuple[_RawTable | None, int]:
+def _read_borderless(lines: list[Line], start: int, parts: list[Segment], dpi: int
+                     ) -> tuple[RawTable | None, int]:
     """The table under the header line `lines[start]`: header continuation lines joined to
     the header, column edges at the body's gaps, a row opened by a number or roman numeral
     in the first column, the table ended by a line that crosses the columns' gaps or a wide gap."""
@@ -960,7 +918,7 @@ def _read_borderless(lines: list[_Line], start: int, parts: list[_Segment], dpi:
     taken = body_start
     for line in body:
         first = line.words[0]
-        column_of = [_column(edges, w.cx) for w in line.words]
+        column_of = [column(edges, w.cx) for w in line.words]
         if _ROMAN.match(first.text) and column_of[0] == 0 and _capitals(_join(line.words[1:])):
             rows.append([list(line.words)])
             kinds.append("section")
@@ -987,14 +945,14 @@ def _read_borderless(lines: list[_Line], start: int, parts: list[_Segment], dpi:
             continue
         out_rows.append([(_cell_paragraphs(c, w) if kind == "row" else ([_join(_reading_order(c))] if c else []), c)
                          for c, w in zip(cells, widths)])
-    return _RawTable(header.top, out_rows), taken - start
+    return RawTable(header.top, out_rows), taken - start
 
 
 def _reading_order(words: list[Word]) -> list[Word]:
     return [w for line in _cluster_lines(words) for w in line]
 
 
-def _owner(parts: list[_Segment], piece: _Segment) -> int | None:
+def _owner(parts: list[Segment], piece: Segment) -> int | None:
     """The header part a piece of a wrapped header label lies under."""
     centre = (piece.x0 + piece.x1) / 2
     for k, part in enumerate(parts):
@@ -1008,7 +966,7 @@ def _opens_row(text: str) -> bool:
     return bool(_NUMBER.match(text) or _ROMAN.match(text))
 
 
-def _borderless_edges(parts: list[_Segment], body: list[_Line], dpi: int) -> list[float]:
+def _borderless_edges(parts: list[Segment], body: list[Line], dpi: int) -> list[float]:
     """Column edges: between two header parts, the middle of the widest x range that no more
     than a tenth of the body lines' words cover (a gutter); the gap's middle where there is none."""
     np = _import_imaging()[0]
@@ -1040,14 +998,7 @@ def _borderless_edges(parts: list[_Segment], body: list[_Line], dpi: int) -> lis
     return edges
 
 
-def _column(edges: list[float], x: float) -> int:
-    for k in range(len(edges) - 1):
-        if x < edges[k + 1]:
-            return k
-    return len(edges) - 2
-
-
-def _crosses(line: _Line, edges: list[float]) -> bool:
+def _crosses(line: Line, edges: list[float]) -> bool:
     """True when a word of the line runs over a column edge (a paragraph across the columns)."""
     inner = edges[1:-1]
     return any(w.x0 < x < w.x1 for w in line.words for x in inner)
@@ -1055,57 +1006,6 @@ def _crosses(line: _Line, edges: list[float]) -> bool:
 
 # --- across pages -----------------------------------------------------------------------
 
-
-
-def _drop_running_lines(pages: list[_PageRead]) -> None:
-    """Drop bare page numbers at a page's top or bottom and lines repeated there on most pages."""
-    counts: Counter[str] = Counter()
-    for read in pages:
-        counts.update({_running_key(line.text) for line in _edge_lines(read)})
-    needed = max(2, -(-len(pages) // 2))
-    for read in pages:
-        drop = {id(line) for line in _edge_lines(read)
-                if _PAGE_NUMBER.match(line.text.strip())
-                or (len(pages) >= 2 and counts[_running_key(line.text)] >= needed)}
-        read.lines = [line for line in read.lines if id(line) not in drop]
-
-
-def _column_blocks(lines: list[_Line]) -> list[tuple[float, list[tuple[str, list[Word]]]]]:
-    """(top, [(text, words)]) in reading order: a run of lines split in two by a common gutter
-    (quốc hiệu, signature block) is read left column first, then right column."""
-    out: list[tuple[float, list[tuple[str, list[Word]]]]] = []
-    i = 0
-    while i < len(lines):
-        line = lines[i]
-        if len(line.segments) != 2:
-            out.append((line.top, [(line.text, line.words)]))
-            i += 1
-            continue
-        gutter = (line.segments[0].x1, line.segments[1].x0)
-        left = [(line.segments[0].text, line.segments[0].words)]
-        right = [(line.segments[1].text, line.segments[1].words)]
-        j = i + 1
-        while j < len(lines):
-            nxt, prev = lines[j], lines[j - 1]
-            if nxt.top - prev.bottom > 1.0 * prev.height or len(nxt.segments) > 2:
-                break
-            if len(nxt.segments) == 2:
-                lo, hi = max(gutter[0], nxt.segments[0].x1), min(gutter[1], nxt.segments[1].x0)
-                if hi - lo < 5:
-                    break
-                gutter = (lo, hi)
-                left.append((nxt.segments[0].text, nxt.segments[0].words))
-                right.append((nxt.segments[1].text, nxt.segments[1].words))
-            elif nxt.x1 <= gutter[1] + 1 and nxt.x0 < gutter[0]:
-                left.append((nxt.text, nxt.words))
-            elif nxt.x0 >= gutter[0] - 1 and nxt.x1 > gutter[1]:
-                right.append((nxt.text, nxt.words))
-            else:
-                break
-            j += 1
-        out.append((line.top, [t for t in left + right if t[0]]))
-        i = j
-    return out
 
 
 def _roman_value(token: str) -> int | None:
@@ -1243,7 +1143,7 @@ def _assemble(name: str, pages: list[_PageRead], media: str, converter: str, not
             first_rows[_row_key(table.rows[0])] += 1
     previous_first: tuple[str, ...] | None = None
     for read in pages:
-        blocks: list[tuple[float, int, Any]] = [(top, 0, texts) for top, texts in _column_blocks(read.lines)]
+        blocks: list[tuple[float, int, Any]] = [(top, 0, texts) for top, texts in column_blocks(read.lines, 1.0)]
         blocks += [(table.top, 1, table) for table in read.tables]
         blocks.sort(key=lambda b: (b[0], b[1]))
         for position, (_, kind, payload) in enumerate(blocks):

@@ -18,7 +18,6 @@ No JavaScript, form action or attachment is ever read.
 """
 from __future__ import annotations
 
-import bisect
 import io
 import math
 import re
@@ -32,6 +31,8 @@ from typing import Any
 from ..document import Cell, Document, Table, TableRow
 from ..errors import IngestError
 from ..text import clean_line, squash
+from .layout import (EDGE_ZONE, PAGE_NUMBER, Line, RawTable, Segment, column, column_blocks,
+                     drop_running_lines)
 
 MEDIA_TYPE = "application/pdf"
 MAX_PAGES = 1000
@@ -41,8 +42,6 @@ GARBAGE_RATIO = 0.3
 
 _PUA = re.compile("[\ue000-\uf8ff]")
 _COMBINING_GAP = re.compile(r"\s+(?=[\u0300-\u036f])")
-_PAGE_NUMBER = re.compile(r"^(?:(?:trang|page)\s*)?[-–—]?\s*\d{1,3}\s*[-–—]?(?:\s*/\s*\d{1,3})?$", re.I)
-_DIGITS = re.compile(r"\d+")
 _HYPHENATED = re.compile(r"[^\W\d_]-$")
 _VIETNAMESE = re.compile("[ăâđêôơưĂÂĐÊÔƠƯ\u1ea0-\u1ef9]")
 # Latin-1 letters Vietnamese never uses; with the Latin-1 symbols they are how a text layer in
@@ -53,7 +52,6 @@ _SYMBOL = {0xB3: "≥", 0xA3: "≤", 0xB1: "±", 0xB4: "×", 0xB8: "÷", 0xB9: "
            0xB7: "•", 0xAE: "→", 0xAC: "←", 0x2D: "-", 0xD7: "·"}
 _WINGDINGS = {0x9F: "•", 0xA7: "▪", 0x6C: "●", 0x6E: "■", 0x71: "❑", 0x76: "❖", 0xD8: "➢",
               0xFC: "✓", 0xE0: "→", 0xA8: "□", 0xFE: "☑"}
-_EDGE_ZONE = 0.15  # top and bottom share of a page where running headers and footers live
 
 
 class PdfConverter:
@@ -91,7 +89,7 @@ class PdfConverter:
             _close(pdf)
         warnings = self._check_text_layer(name, read)
         if self.drop_running_lines:
-            _drop_running_lines(read)
+            drop_running_lines(read)
         return _assemble(name, read, warnings, _version())
 
     def _read_pages(self, name: str, pdf: Any, on_page: Callable[[int, int], None] | None) -> list[_PageRead]:
@@ -187,44 +185,11 @@ def _pages_text(numbers: list[int]) -> str:
 # --- one page --------------------------------------------------------------------------
 
 @dataclass
-class _Segment:
-    x0: float
-    x1: float
-    text: str
-
-
-@dataclass
-class _Line:
-    top: float
-    bottom: float
-    segments: list[_Segment]
-    height: float
-
-    @property
-    def text(self) -> str:
-        return " ".join(s.text for s in self.segments)
-
-    @property
-    def x0(self) -> float:
-        return self.segments[0].x0
-
-    @property
-    def x1(self) -> float:
-        return self.segments[-1].x1
-
-
-@dataclass
-class _RawTable:
-    top: float
-    rows: list[list[list[str]]]  # rows → cells → paragraphs
-
-
-@dataclass
 class _PageRead:
     number: int
     height: float
-    lines: list[_Line]
-    tables: list[_RawTable]
+    lines: list[Line]
+    tables: list[RawTable]
     chars: int = 0          # characters other than spaces
     bad: int = 0            # unreadable ones
     legacy: int = 0         # legacy-encoding look-alikes
@@ -248,7 +213,7 @@ def _read_page(page: Any, number: int) -> _PageRead:
         inside = [c for c in chars if _inside(c, table.bbox)]
         rows = _table_rows(table, inside)
         if rows:
-            read.tables.append(_RawTable(float(table.bbox[1]), rows))
+            read.tables.append(RawTable(float(table.bbox[1]), rows))
     read.tables.sort(key=lambda t: t.top)
     return read
 
@@ -344,7 +309,7 @@ def _cluster_lines(words: list[dict]) -> list[list[dict]]:
     return [sorted(line, key=lambda w: w["x0"]) for line in lines]
 
 
-def _text_lines(printed: list[list[dict]]) -> list[_Line]:
+def _text_lines(printed: list[list[dict]]) -> list[Line]:
     """Printed lines (their words), split into segments at gaps of two font heights or more."""
     out = []
     for words in printed:
@@ -355,8 +320,8 @@ def _text_lines(printed: list[list[dict]]) -> list[_Line]:
                 segments.append([word])
             else:
                 segments[-1].append(word)
-        out.append(_Line(min(w["top"] for w in words), max(w["bottom"] for w in words),
-                         [_Segment(s[0]["x0"], s[-1]["x1"], _text(" ".join(w["text"] for w in s)))
+        out.append(Line(min(w["top"] for w in words), max(w["bottom"] for w in words),
+                         [Segment(s[0]["x0"], s[-1]["x1"], _text(" ".join(w["text"] for w in s)))
                           for s in segments], height))
     return out
 
@@ -572,14 +537,14 @@ def _cell_parts(words: list[dict]) -> list[list[dict]]:
 
 
 def _borderless_tables(printed: list[list[dict]], page_height: float
-                       ) -> tuple[list[list[dict]], list[_RawTable]]:
+                       ) -> tuple[list[list[dict]], list[RawTable]]:
     """Tables without ruling lines among a page's printed lines (ruled tables already taken
     out): a header whose cells read as column headers, then rows aligned to its columns.
     Returns the lines that stay text and the tables, each like a ruled table of the page."""
     parts = [_cell_parts(words) for words in printed]
     windows: dict[tuple[int, int], _Header | None] = {}
     text: list[list[dict]] = []
-    tables: list[_RawTable] = []
+    tables: list[RawTable] = []
     i = 0
     while i < len(printed):
         header = _header_at(printed, parts, i, windows)
@@ -672,7 +637,7 @@ def _header_window(printed: list[list[dict]], parts: list[list[list[dict]]], sta
 
 
 def _read_borderless(printed: list[list[dict]], header: _Header, page_height: float
-                     ) -> tuple[_RawTable, int] | None:
+                     ) -> tuple[RawTable, int] | None:
     """The table under `header`: its rows, and the index of the first printed line after it;
     None when no numbered row follows. The body runs until a wide vertical gap, a page number
     at the foot of the page or a line that is text again (it runs over the column gaps)."""
@@ -682,7 +647,7 @@ def _read_borderless(printed: list[list[dict]], header: _Header, page_height: fl
     for words in printed[first:]:
         if _top(words) - bottom > _TABLE_GAP * header.height:
             break
-        if _top(words) >= (1 - _EDGE_ZONE) * page_height and _PAGE_NUMBER.match(_joined(words)):
+        if _top(words) >= (1 - EDGE_ZONE) * page_height and PAGE_NUMBER.match(_joined(words)):
             break
         candidates.append(words)
         bottom = max(bottom, _bottom(words))
@@ -700,7 +665,7 @@ def _read_borderless(printed: list[list[dict]], header: _Header, page_height: fl
         return None
     # a heading after the last numbered row is the text's next heading ("III. TỔ CHỨC THỰC HIỆN")
     rows = rows[:next((k for k in range(numbered[-1] + 1, len(rows)) if rows[k].section), len(rows))]
-    return _RawTable(header.top, _borderless_cells(header, rows, edges)), \
+    return RawTable(header.top, _borderless_cells(header, rows, edges)), \
         first + sum(len(r.lines) for r in rows)
 
 
@@ -736,10 +701,6 @@ def _column_edges(header: _Header, lines: list[list[dict]]) -> list[float]:
     return edges
 
 
-def _column(edges: list[float], x: float) -> int:
-    return max(0, min(len(edges) - 2, bisect.bisect_right(edges, x) - 1))
-
-
 def _crosses(words: list[dict], edges: list[float]) -> bool:
     """A word runs over a column edge: the line is text across the columns, not a table row."""
     return any(w["x0"] < x - 1 and w["x1"] > x + 1 for w in words for x in edges[1:-1])
@@ -753,7 +714,7 @@ def _body_rows(header: _Header, lines: list[list[dict]], edges: list[float]) -> 
     number, content = header.number, header.content
     rows: list[_BodyRow] = []
     for n, words in enumerate(lines):
-        columns = [_column(edges, (w["x0"] + w["x1"]) / 2) for w in words]
+        columns = [column(edges, (w["x0"] + w["x1"]) / 2) for w in words]
         crosses = _crosses(words, edges)
         heading = _heading_text(words, numbered=crosses) and columns[0] in (number, content) and (
             crosses or _ROMAN_NUMBER.match(words[0]["text"]) or set(columns) <= {number, content})
@@ -786,7 +747,7 @@ def _borderless_cells(header: _Header, rows: list[_BodyRow], edges: list[float])
         for words in row.lines:
             by_column: dict[int, list[dict]] = {}
             for w in words:
-                by_column.setdefault(_column(edges, (w["x0"] + w["x1"]) / 2), []).append(w)
+                by_column.setdefault(column(edges, (w["x0"] + w["x1"]) / 2), []).append(w)
             for k, piece in sorted(by_column.items()):
                 cells[k].append(piece)
         split.append(cells)
@@ -807,79 +768,6 @@ def _borderless_cells(header: _Header, rows: list[_BodyRow], edges: list[float])
 
 # --- across pages ----------------------------------------------------------------------
 
-def _running_key(text: str) -> str:
-    return _DIGITS.sub("#", squash(text).casefold())
-
-
-def _edge_lines(read: _PageRead) -> list[_Line]:
-    """The first two and last two lines of a page, when they lie in its top or bottom zone."""
-    lines = read.lines
-    picked = lines[:2] + lines[-2:] if len(lines) > 4 else list(lines)
-    top, bottom = _EDGE_ZONE * read.height, (1 - _EDGE_ZONE) * read.height
-    table_tops = [t.top for t in read.tables]
-    return [line for line in picked if (line.bottom <= top and not any(t < line.top for t in table_tops))
-            or line.top >= bottom]
-
-
-def _drop_running_lines(pages: list[_PageRead]) -> None:
-    """Drop bare page numbers at a page's top or bottom and lines repeated there on most pages."""
-    counts: Counter[str] = Counter()
-    for read in pages:
-        counts.update({_running_key(line.text) for line in _edge_lines(read)})
-    needed = max(2, math.ceil(0.5 * len(pages)))
-    for read in pages:
-        drop = {id(line) for line in _edge_lines(read)
-                if _PAGE_NUMBER.match(line.text.strip())
-                or (len(pages) >= 2 and counts[_running_key(line.text)] >= needed)}
-        read.lines = [line for line in read.lines if id(line) not in drop]
-
-
-def _column_blocks(lines: list[_Line]) -> list[tuple[float, list[str]]]:
-    """(top, texts) in reading order: a run of lines split in two by a common gutter (quốc
-    hiệu, signature block) is read left column first, then right column; every other line,
-    one of three or more spaced-out segments included, is read as it is."""
-    out: list[tuple[float, list[str]]] = []
-    i = 0
-    while i < len(lines):
-        line = lines[i]
-        if len(line.segments) != 2:
-            out.append((line.top, [line.text]))
-            i += 1
-            continue
-        gutter = _gutter(line)
-        left, right = [line.segments[0].text], [line.segments[1].text]
-        j = i + 1
-        while j < len(lines):
-            nxt, prev = lines[j], lines[j - 1]
-            if nxt.top - prev.bottom > 0.8 * prev.height:
-                break
-            if len(nxt.segments) > 2:
-                break
-            if len(nxt.segments) == 2:
-                g = _gutter(nxt)
-                lo, hi = max(gutter[0], g[0]), min(gutter[1], g[1])
-                if hi - lo < 5:
-                    break
-                gutter = (lo, hi)
-                left.append(nxt.segments[0].text)
-                right.append(nxt.segments[1].text)
-            elif nxt.x1 <= gutter[1] + 1 and nxt.x0 < gutter[0]:
-                left.append(nxt.text)
-            elif nxt.x0 >= gutter[0] - 1 and nxt.x1 > gutter[1]:
-                right.append(nxt.text)
-            else:
-                break
-            j += 1
-        out.append((line.top, [t for t in left + right if t]))
-        i = j
-    return out
-
-
-def _gutter(line: _Line) -> tuple[float, float]:
-    """The gap between a two-segment line's segments."""
-    return line.segments[0].x1, line.segments[1].x0
-
-
 def _assemble(name: str, pages: list[_PageRead], warnings: list[str], version: str) -> Document:
     lines: list[str] = []
     page_of: list[int] = []
@@ -890,13 +778,13 @@ def _assemble(name: str, pages: list[_PageRead], warnings: list[str], version: s
             first_rows[_row_key(table.rows[0])] += 1
     previous_first: tuple[str, ...] | None = None
     for read in pages:
-        blocks: list[tuple[float, int, Any]] = [(top, 0, texts) for top, texts in _column_blocks(read.lines)]
+        blocks: list[tuple[float, int, Any]] = [(top, 0, texts) for top, texts in column_blocks(read.lines, 0.8)]
         blocks += [(table.top, 1, table) for table in read.tables]
         blocks.sort(key=lambda b: (b[0], b[1]))
         text_before = False
         for position, (_, kind, payload) in enumerate(blocks):
             if kind == 0:
-                for text in payload:
+                for text, _ in payload:
                     if text_before and lines and _HYPHENATED.search(lines[-1]) and text[:1].islower():
                         word, _, rest = text.partition(" ")
                         lines[-1] += word  # "thông-" / "tin …": the word is carried up; the hyphen stays

@@ -1,0 +1,134 @@
+"""Page layout shared by the PDF and OCR converters: printed lines as segments, raw tables,
+running headers and footers, and reading order across two-column blocks. The two converters
+place their words (pdfplumber's characters, tesseract's words) differently; from printed
+lines on, what a page holds is read the same way."""
+from __future__ import annotations
+
+import bisect
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..text import squash
+
+PAGE_NUMBER = re.compile(r"^(?:(?:trang|page)\s*)?[-–—]?\s*\d{1,3}\s*[-–—]?(?:\s*/\s*\d{1,3})?$", re.I)
+EDGE_ZONE = 0.15  # top and bottom share of a page where running headers and footers live
+_DIGITS = re.compile(r"\d+")
+
+
+@dataclass
+class Segment:
+    """A run of words on a printed line, apart from the next run by a wide gap."""
+
+    x0: float
+    x1: float
+    text: str
+    words: list[Any] = field(default_factory=list)  # the converter's words, when it keeps them
+
+
+@dataclass
+class Line:
+    """One printed line: its segments left to right."""
+
+    top: float
+    bottom: float
+    segments: list[Segment]
+    height: float
+
+    @property
+    def text(self) -> str:
+        return " ".join(s.text for s in self.segments)
+
+    @property
+    def words(self) -> list[Any]:
+        return [w for s in self.segments for w in s.words]
+
+    @property
+    def x0(self) -> float:
+        return self.segments[0].x0
+
+    @property
+    def x1(self) -> float:
+        return self.segments[-1].x1
+
+
+@dataclass
+class RawTable:
+    top: float
+    rows: list[list[Any]]  # rows → cells (a cell: its paragraphs, or (paragraphs, words))
+
+
+def running_key(text: str) -> str:
+    return _DIGITS.sub("#", squash(text).casefold())
+
+
+def edge_lines(read: Any) -> list[Line]:
+    """The first two and last two lines of a page (`read`: lines, height, tables), when they
+    lie in its top or bottom zone."""
+    lines = read.lines
+    picked = lines[:2] + lines[-2:] if len(lines) > 4 else list(lines)
+    top, bottom = EDGE_ZONE * read.height, (1 - EDGE_ZONE) * read.height
+    table_tops = [t.top for t in read.tables]
+    return [line for line in picked if (line.bottom <= top and not any(t < line.top for t in table_tops))
+            or line.top >= bottom]
+
+
+def drop_running_lines(pages: list[Any]) -> None:
+    """Drop bare page numbers at a page's top or bottom and lines repeated there on most pages."""
+    counts: Counter[str] = Counter()
+    for read in pages:
+        counts.update({running_key(line.text) for line in edge_lines(read)})
+    needed = max(2, math.ceil(0.5 * len(pages)))
+    for read in pages:
+        drop = {id(line) for line in edge_lines(read)
+                if PAGE_NUMBER.match(line.text.strip())
+                or (len(pages) >= 2 and counts[running_key(line.text)] >= needed)}
+        read.lines = [line for line in read.lines if id(line) not in drop]
+
+
+def column(edges: list[float], x: float) -> int:
+    """The column between `edges` (left to right) that holds x; the outer columns take what
+    lies beyond the outer edges."""
+    return max(0, min(len(edges) - 2, bisect.bisect_right(edges, x) - 1))
+
+
+def column_blocks(lines: list[Line], max_gap: float) -> list[tuple[float, list[tuple[str, list[Any]]]]]:
+    """(top, [(text, words)]) in reading order: a run of lines split in two by a common gutter
+    (quốc hiệu, signature block) is read left column first, then right column; every other line,
+    one of three or more spaced-out segments included, is read as it is. A vertical gap over
+    `max_gap` line heights ends a run."""
+    out: list[tuple[float, list[tuple[str, list[Any]]]]] = []
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        if len(line.segments) != 2:
+            out.append((line.top, [(line.text, line.words)]))
+            i += 1
+            continue
+        gutter = (line.segments[0].x1, line.segments[1].x0)
+        left = [(line.segments[0].text, line.segments[0].words)]
+        right = [(line.segments[1].text, line.segments[1].words)]
+        j = i + 1
+        while j < len(lines):
+            nxt, prev = lines[j], lines[j - 1]
+            if nxt.top - prev.bottom > max_gap * prev.height or len(nxt.segments) > 2:
+                break
+            if len(nxt.segments) == 2:
+                lo, hi = max(gutter[0], nxt.segments[0].x1), min(gutter[1], nxt.segments[1].x0)
+                if hi - lo < 5:
+                    break
+                gutter = (lo, hi)
+                left.append((nxt.segments[0].text, nxt.segments[0].words))
+                right.append((nxt.segments[1].text, nxt.segments[1].words))
+            elif nxt.x1 <= gutter[1] + 1 and nxt.x0 < gutter[0]:
+                left.append((nxt.text, nxt.words))
+            elif nxt.x0 >= gutter[0] - 1 and nxt.x1 > gutter[1]:
+                right.append((nxt.text, nxt.words))
+            else:
+                break
+            j += 1
+        out.append((line.top, [t for t in left + right if t[0]]))
+        i = j
+    return out
