@@ -8,14 +8,19 @@ import bisect
 import math
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from ontology.folding import fold_key
+
+from ..document import Cell, Table, TableRow
 from ..text import squash
 
 PAGE_NUMBER = re.compile(r"^(?:(?:trang|page)\s*)?[-–—]?\s*\d{1,3}\s*[-–—]?(?:\s*/\s*\d{1,3})?$", re.I)
 EDGE_ZONE = 0.15  # top and bottom share of a page where running headers and footers live
 _DIGITS = re.compile(r"\d+")
+HYPHENATED = re.compile(r"[^\W\d_]-$")  # a line ending in a word broken by a hyphen ("thông-")
 
 
 @dataclass
@@ -131,4 +136,69 @@ def column_blocks(lines: list[Line], max_gap: float) -> list[tuple[float, list[t
             j += 1
         out.append((line.top, [t for t in left + right if t[0]]))
         i = j
+    return out
+
+
+@dataclass
+class Assembled:
+    """Pages put together: one line per printed line or table row, the page of each, the
+    recognition confidence of each (when the converter has one) and the tables."""
+
+    lines: list[str] = field(default_factory=list)
+    pages: list[int] = field(default_factory=list)
+    confidence: list[float | None] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+
+
+
+def assemble(pages: list[Any], max_gap: float, cell_of: Callable[[Any], tuple[list[str], list[Any]]],
+             confidence_of: Callable[[list[Any]], float | None] | None = None,
+             join_hyphens: bool = False) -> Assembled:
+    """Pages (`lines`, `tables`, `number` each) in reading order: text blocks and tables by
+    their top. A table's first row repeated on other pages is its header; a table at the top of
+    a page continues one broken there (`after_break`). `cell_of` gives a raw cell's paragraphs
+    and words; `join_hyphens` carries a word broken by a hyphen at a line's end up to it."""
+    out = Assembled()
+
+    def add(text: str, words: list[Any], page: int) -> None:
+        out.lines.append(text)
+        out.pages.append(page)
+        out.confidence.append(confidence_of(words) if confidence_of else None)
+
+    def key(cells: list[Any]) -> tuple[str, ...]:  # folded, so a header read with a slip still matches
+        return tuple(fold_key(" ".join(cell_of(c)[0])) for c in cells)
+
+    first_rows = Counter(key(t.rows[0]) for read in pages for t in read.tables)
+    previous_first: tuple[str, ...] | None = None
+    for read in pages:
+        blocks: list[tuple[float, int, Any]] = [(top, 0, texts) for top, texts in column_blocks(read.lines, max_gap)]
+        blocks += [(table.top, 1, table) for table in read.tables]
+        blocks.sort(key=lambda b: (b[0], b[1]))
+        text_before = False
+        for position, (_, kind, payload) in enumerate(blocks):
+            if kind == 0:
+                for text, words in payload:
+                    if join_hyphens and text_before and out.lines and HYPHENATED.search(out.lines[-1]) \
+                            and text[:1].islower():
+                        word, _, text = text.partition(" ")
+                        out.lines[-1] += word  # "thông-" / "tin …": the word is carried up; the hyphen stays
+                    if text:
+                        add(text, words, read.number)
+                text_before = True
+                continue
+            first = key(payload.rows[0])
+            repeated = first_rows[first] > 1
+            at_top = position == 0
+            continued = at_top and repeated and previous_first == first
+            rows = []
+            for k, cells in enumerate(payload.rows):
+                number = len(out.lines) + 1
+                parts = [cell_of(c) for c in cells]
+                row_cells = tuple(Cell(tuple(p), (number,) * len(p)) for p, _ in parts)
+                add("\t".join(c.text for c in row_cells), [w for _, ws in parts for w in ws], read.number)
+                rows.append(TableRow(row_cells, number, header=repeated and k == 0,
+                                     after_break=at_top and (k == 0 or (k == 1 and continued))))
+            out.tables.append(Table(tuple(rows), rows[0].line, rows[-1].line))
+            previous_first = first
+            text_before = False
     return out

@@ -25,18 +25,15 @@ import statistics
 import subprocess
 import tempfile
 import unicodedata
-from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ontology.folding import fold_key
-
-from ..document import Cell, Document, Table, TableRow
+from ..document import Document
 from ..errors import IngestError
 from ..text import clean_line, squash
-from .layout import Line, RawTable, Segment, column, column_blocks, drop_running_lines
+from .layout import Line, RawTable, Segment, assemble, column, drop_running_lines
 
 DPI = 300
 LANG = "vie"
@@ -1125,57 +1122,18 @@ def _repair_numbering(pages: list[_PageRead]) -> list[str]:
     return notes
 
 
-def _row_key(cells: list[tuple[list[str], list[Word]]]) -> tuple[str, ...]:
-    """A row's cells folded (no case, marks or punctuation), so that a header OCR'd with a
-    slip on one page still matches its copies."""
-    return tuple(fold_key(" ".join(p)) for p, _ in cells)
-
-
 def _assemble(name: str, pages: list[_PageRead], media: str, converter: str, notes: list[str]) -> Document:
-    lines: list[str] = []
-    page_of: list[int] = []
-    confidence: list[float | None] = []
-    tables: list[Table] = []
+    done = assemble(pages, 1.0, lambda cell: cell, confidence_of=_mean_conf)
     warnings: list[str] = []
-    first_rows: Counter[tuple[str, ...]] = Counter()
     for read in pages:
-        for table in read.tables:
-            first_rows[_row_key(table.rows[0])] += 1
-    previous_first: tuple[str, ...] | None = None
-    for read in pages:
-        blocks: list[tuple[float, int, Any]] = [(top, 0, texts) for top, texts in column_blocks(read.lines, 1.0)]
-        blocks += [(table.top, 1, table) for table in read.tables]
-        blocks.sort(key=lambda b: (b[0], b[1]))
-        for position, (_, kind, payload) in enumerate(blocks):
-            if kind == 0:
-                for text, words in payload:
-                    lines.append(text)
-                    page_of.append(read.number)
-                    confidence.append(_mean_conf(words))
-                continue
-            key = _row_key(payload.rows[0])
-            repeated = first_rows[key] > 1
-            at_top = position == 0
-            continued = at_top and repeated and previous_first == key
-            rows = []
-            for k, cells in enumerate(payload.rows):
-                number = len(lines) + 1
-                row_cells = tuple(Cell(tuple(p), (number,) * len(p)) for p, _ in cells)
-                lines.append("\t".join(c.text for c in row_cells))
-                page_of.append(read.number)
-                confidence.append(_mean_conf([w for _, ws in cells for w in ws]))
-                rows.append(TableRow(row_cells, number, header=repeated and k == 0,
-                                     after_break=at_top and (k == 0 or (k == 1 and continued))))
-            tables.append(Table(tuple(rows), rows[0].line, rows[-1].line))
-            previous_first = key
         if not read.words:
             warnings.append(f"Trang {read.number}: không nhận dạng được chữ nào (trang trắng hoặc ảnh quá mờ).")
         elif read.confidence is not None and read.confidence < 0.6:
             warnings.append(f"Trang {read.number}: độ tin cậy nhận dạng ký tự thấp ({read.confidence:.0%}); "
                             f"hãy kiểm tra lại nội dung đọc được.")
-    return Document(name=name, lines=tuple(lines), tables=tuple(tables), paragraphs=(), pages=tuple(page_of),
-                    media_type=media, converter=converter, ocr_confidence=tuple(confidence),
-                    warnings=tuple(warnings + notes))
+    return Document(name=name, lines=tuple(done.lines), tables=tuple(done.tables), paragraphs=(),
+                    pages=tuple(done.pages), media_type=media, converter=converter,
+                    ocr_confidence=tuple(done.confidence), warnings=tuple(warnings + notes))
 
 
 __all__ = ["OcrConverter", "Word", "deskew", "erase_grids", "find_grids", "ink_threshold", "media_type_of", "parse_tsv",

@@ -28,10 +28,10 @@ from dataclasses import dataclass
 from importlib import metadata
 from typing import Any
 
-from ..document import Cell, Document, Table, TableRow
+from ..document import Document
 from ..errors import IngestError
 from ..text import clean_line, squash
-from .layout import (EDGE_ZONE, PAGE_NUMBER, Line, RawTable, Segment, column, column_blocks,
+from .layout import (EDGE_ZONE, HYPHENATED, PAGE_NUMBER, Line, RawTable, Segment, assemble, column,
                      drop_running_lines)
 
 MEDIA_TYPE = "application/pdf"
@@ -42,7 +42,6 @@ GARBAGE_RATIO = 0.3
 
 _PUA = re.compile("[\ue000-\uf8ff]")
 _COMBINING_GAP = re.compile(r"\s+(?=[\u0300-\u036f])")
-_HYPHENATED = re.compile(r"[^\W\d_]-$")
 _VIETNAMESE = re.compile("[ăâđêôơưĂÂĐÊÔƠƯ\u1ea0-\u1ef9]")
 # Latin-1 letters Vietnamese never uses; with the Latin-1 symbols they are how a text layer in
 # a legacy font encoding (TCVN3/ABC, VNI) reads: "KÕ ho¹ch", "Keá hoaïch".
@@ -417,7 +416,7 @@ def _cell_paragraphs(lines: list[list[dict]], box: tuple, pad: float, pitch: flo
             fits = width + 0.25 * height + first <= available - 2
             distance = words[0]["top"] - previous[0]["top"]
             spaced = distance > (pitch + max(1.0, 0.08 * height) if pitch else 1.6 * height)
-            if _HYPHENATED.search(current) and text[:1].islower():
+            if HYPHENATED.search(current) and text[:1].islower():
                 current += text
             elif fits or spaced:
                 paragraphs.append(current)
@@ -769,50 +768,7 @@ def _borderless_cells(header: _Header, rows: list[_BodyRow], edges: list[float])
 # --- across pages ----------------------------------------------------------------------
 
 def _assemble(name: str, pages: list[_PageRead], warnings: list[str], version: str) -> Document:
-    lines: list[str] = []
-    page_of: list[int] = []
-    tables: list[Table] = []
-    first_rows: Counter[tuple[str, ...]] = Counter()
-    for read in pages:
-        for table in read.tables:
-            first_rows[_row_key(table.rows[0])] += 1
-    previous_first: tuple[str, ...] | None = None
-    for read in pages:
-        blocks: list[tuple[float, int, Any]] = [(top, 0, texts) for top, texts in column_blocks(read.lines, 0.8)]
-        blocks += [(table.top, 1, table) for table in read.tables]
-        blocks.sort(key=lambda b: (b[0], b[1]))
-        text_before = False
-        for position, (_, kind, payload) in enumerate(blocks):
-            if kind == 0:
-                for text, _ in payload:
-                    if text_before and lines and _HYPHENATED.search(lines[-1]) and text[:1].islower():
-                        word, _, rest = text.partition(" ")
-                        lines[-1] += word  # "thông-" / "tin …": the word is carried up; the hyphen stays
-                        text = rest
-                    if text:
-                        lines.append(text)
-                        page_of.append(read.number)
-                text_before = True
-                continue
-            key = _row_key(payload.rows[0])
-            repeated = first_rows[key] > 1
-            at_top = position == 0
-            continued = at_top and repeated and previous_first == key
-            rows = []
-            for k, cells in enumerate(payload.rows):
-                number = len(lines) + 1
-                row_cells = tuple(Cell(tuple(p), (number,) * len(p)) for p in cells)
-                lines.append("\t".join(c.text for c in row_cells))
-                page_of.append(read.number)
-                rows.append(TableRow(row_cells, number, header=repeated and k == 0,
-                                     after_break=at_top and (k == 0 or (k == 1 and continued))))
-            tables.append(Table(tuple(rows), rows[0].line, rows[-1].line))
-            previous_first = key
-            text_before = False
-    return Document(name=name, lines=tuple(lines), tables=tuple(tables), paragraphs=(),
-                    pages=tuple(page_of), media_type=MEDIA_TYPE, converter=f"pdfplumber {version}",
+    done = assemble(pages, 0.8, lambda cell: (cell, []), join_hyphens=True)
+    return Document(name=name, lines=tuple(done.lines), tables=tuple(done.tables), paragraphs=(),
+                    pages=tuple(done.pages), media_type=MEDIA_TYPE, converter=f"pdfplumber {version}",
                     warnings=tuple(warnings))
-
-
-def _row_key(cells: list[list[str]]) -> tuple[str, ...]:
-    return tuple(squash(" ".join(p)).casefold() for p in cells)
