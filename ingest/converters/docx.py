@@ -17,11 +17,11 @@ import io
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
-from importlib import metadata
 from typing import Any
 
 from ..document import Cell, Document, Paragraph, Table, TableRow
 from ..errors import IngestError
+from .packages import require, version
 from ..text import clean_line, squash
 
 MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -82,13 +82,13 @@ class DocxConverter:
 
     def convert(self, name: str, data: bytes) -> Document:
         self._check_container(name, data)
-        docx = _import_docx()
+        docx = require("docx", IngestError("I014"))
         try:
             word = docx.Document(io.BytesIO(data))
         except Exception as exc:  # python-docx raises KeyError, ValueError, lxml errors…
             raise IngestError("I021", name=name) from exc
         try:
-            return _DocxReader(name, word, _version()).read()
+            return _DocxReader(name, word, version("python-docx", "docx")).read()
         except IngestError:
             raise
         except Exception as exc:
@@ -126,22 +126,6 @@ class DocxConverter:
             raise IngestError("I012", name=name, size=_mb(total), limit=_mb(self.max_unpacked_bytes))
         if not any(m.filename == "[Content_Types].xml" for m in members):
             raise IngestError("I017", name=name)
-
-
-def _import_docx():
-    try:
-        import docx
-    except ImportError as exc:
-        raise IngestError("I014") from exc
-    return docx
-
-
-def _version() -> str:
-    try:
-        return metadata.version("python-docx")
-    except metadata.PackageNotFoundError:  # pragma: no cover - vendored copies
-        import docx
-        return getattr(docx, "__version__", "?")
 
 
 def _mb(size: int) -> str:

@@ -25,11 +25,11 @@ import unicodedata
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
-from importlib import metadata
 from typing import Any
 
 from ..document import Document
 from ..errors import IngestError
+from .packages import require, version
 from ..text import clean_line, squash
 from .layout import (EDGE_ZONE, HYPHENATED, PAGE_NUMBER, Line, RawTable, Segment, assemble, column,
                      drop_running_lines)
@@ -77,7 +77,7 @@ class PdfConverter:
             raise IngestError("I001", name=name)
         if b"%PDF-" not in data[:1024]:
             raise IngestError("I028", name=name)
-        pdfplumber = _import_pdfplumber()
+        pdfplumber = require("pdfplumber", IngestError("I053"))
         try:
             pdf = pdfplumber.open(io.BytesIO(data), raise_unicode_errors=False)
         except Exception as exc:
@@ -89,7 +89,7 @@ class PdfConverter:
         warnings = self._check_text_layer(name, read)
         if self.drop_running_lines:
             drop_running_lines(read)
-        return _assemble(name, read, warnings, _version())
+        return _assemble(name, read, warnings, version("pdfplumber", "pdfplumber"))
 
     def _read_pages(self, name: str, pdf: Any, on_page: Callable[[int, int], None] | None) -> list[_PageRead]:
         try:
@@ -143,22 +143,6 @@ class PdfConverter:
             warnings.append(f"{loose} dấu thanh tiếng Việt trong lớp chữ PDF không gắn được vào chữ cái; "
                             f"hãy kiểm tra dấu tiếng Việt.")
         return warnings
-
-
-def _import_pdfplumber():
-    try:
-        import pdfplumber
-    except ImportError as exc:
-        raise IngestError("I053") from exc
-    return pdfplumber
-
-
-def _version() -> str:
-    try:
-        return metadata.version("pdfplumber")
-    except metadata.PackageNotFoundError:  # pragma: no cover - vendored copies
-        import pdfplumber
-        return getattr(pdfplumber, "__version__", "?")
 
 
 def _open_error(name: str, exc: Exception) -> IngestError:
