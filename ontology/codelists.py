@@ -64,6 +64,12 @@ def roles() -> tuple[CodeConcept, ...]:
 
 
 @lru_cache(maxsize=None)
+def questions() -> tuple[CodeConcept, ...]:
+    """What question words ask for, and the words that only frame a question."""
+    return _concepts("question")
+
+
+@lru_cache(maxsize=None)
 def scheme_asked_as(scheme: str) -> tuple[str, ...]:
     """Question phrases of a whole code list (for roles: phrases that ask for any role)."""
     return tuple(sorted(str(a) for a in _graph().objects(CODE[scheme], DTI.askedAs)))

@@ -83,6 +83,18 @@ def question_role_cues() -> tuple[tuple[str, tuple[str, ...], bool], ...]:
     return tuple(sorted(out, key=lambda x: (-len(x[0]), x[0])))
 
 
+@lru_cache(maxsize=None)
+def question_phrases(notation: str) -> str:
+    """A regular-expression alternation of the folded phrases of one concept of the question
+    code list ("agency": "co quan nao|don vi nao|…|ai"), longest first (folded words are
+    letters, digits and single spaces: nothing to escape)."""
+    concept = next((c for c in codelists.questions() if c.notation == notation), None)
+    if concept is None:
+        raise ValueError(f"[O002] unknown question code {notation!r}")
+    phrases = {_words(p) for p in concept.asked_as} - {""}
+    return "|".join(sorted(phrases, key=lambda p: (-len(p), p)))
+
+
 _NAME = "{Tên}"  # in a head label: a capitalised word must follow
 
 

@@ -8,11 +8,10 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, timedelta
 
-from rdflib import Literal, URIRef
-from rdflib.namespace import XSD
+from rdflib import URIRef
 
 from ontology.folding import fold, fold_aligned
-from kg.builder import province_iri
+from ontology.lexicon import question_phrases
 from kg.queries import query
 from kg.store import GraphStore
 
@@ -723,8 +722,9 @@ class Answerer:
         return Answer(pq.question, " ".join(parts), 1, tuple(items), pq.intent)
 
     # ------------------------------------------------------------------ plan-level facts
-    _FACT_SHAPES = ((r"thu may|xep hang|xep thu|dung thu|vi tri", r"\b\d{1,2}\s*/\s*63\b|thứ\s+\d+"),
-                    (r"diem", r"\d+[.,]\d+\s*điểm|\d+\s*điểm|đạt\s+\d+[.,]\d+"))
+    # The shape of the value a fact question asks for: a rank "30/63", a score "6,75/20 điểm".
+    _FACT_SHAPES = ((question_phrases("rank"), r"\b\d{1,2}\s*/\s*\d{2}\b|thứ\s+\d+"),
+                    (question_phrases("score") + "|diem", r"\d+[.,]\d+\s*(?:/\s*\d+\s*)?điểm|\d+\s*điểm"))
 
     def _answer_plan_fact(self, pq: ParsedQuestion) -> Answer:
         """A fact the plan states outside its items (rank, score, signer): the best clause of its text."""

@@ -13,9 +13,9 @@ from functools import lru_cache
 from rapidfuzz import fuzz
 
 from ingest.agencies import looks_like_agency
-from ontology.folding import fold, fold_aligned
+from ontology.folding import fold
 from ontology import codelists
-from ontology.lexicon import agency_head_pattern, question_role_cues
+from ontology.lexicon import agency_head_pattern, question_phrases, question_role_cues
 
 from .catalog import Catalog
 from .linking import FuzzyLinker
@@ -39,44 +39,22 @@ _COUNTABLE = (r"(chi tieu|nhiem vu|viec|dau viec|muc|noi dung|doan(?: kiem tra)?
               rf"{_DOC_WORDS}|nhom|tru cot|linh vuc)")
 _ORDINALS = {"nhat": 1, "hai": 2, "ba": 3, "tu": 4, "bon": 4, "nam": 5, "sau": 6, "bay": 7, "tam": 8, "chin": 9,
              "muoi": 10}
-_ASK_AGENCY = (r"ai|co quan nao|don vi nao|so nao|ben nao|nganh nao|to chuc nao|doanh nghiep nao|nhung ai|"
-               r"nhung co quan|nhung don vi|cac co quan nao|cac don vi nao|cap nao|the nao la co quan")
-_ASK_PROVINCE = r"tinh nao|nhung tinh|cac tinh nao|dia phuong nao|tinh thanh nao|o tinh nao|noi nao"
-_ASK_DOCUMENT = (rf"({_DOC_WORDS})(?: so)? (nao|gi)|can cu (vao )?(dau|gi|nao|van ban)|theo van ban|"
-                 r"can cu phap ly")
-_ASK_DEADLINE = (r"khi nao|bao gio|luc nao|thoi han|han chot|han cuoi|han hoan thanh|den han|han la|"
-                 r"phai xong|xong truoc|hoan thanh truoc|ngay nao|thang nao|nam nao|quy nao|thoi diem nao")
-_ASK_VALUE = (r"muc tieu|bao nhieu phan tram|la bao nhieu|dat muc|muc nao|muc bao nhieu|gia tri|"
-              r"chi tieu (?:la|dat) bao nhieu|bao nhieu %|ti le bao nhieu|ty le bao nhieu")
-_ASK_FACT = r"thu may|xep hang|xep thu|dung thu may|bao nhieu diem|diem so|xep loai|nguoi ky|ai ky|ky ban hanh"
-_ASK_ITEMS = (r"nhung (chi tieu|nhiem vu|viec|muc|noi dung)|cac (chi tieu|nhiem vu|viec|muc)|"
-              r"(chi tieu|nhiem vu|viec|muc|noi dung) (nao|gi)|liet ke|gom nhung|nhung gi|viec gi|ke ten")
-_COMPARE = r"so sanh|giua cac tinh|cac tinh dat|moi tinh|tung tinh|cac tinh deu|cac dia phuong"
-_TOPIC_CUES = (r"ve|lien quan|noi ve|de cap|nhac toi|nhac den|nhac|thuoc linh vuc|linh vuc|"
-               r"(?:chi tieu|nhiem vu) (?!nao|gi|cua|o|tai|duoc|do|ma|la|co)\w+")
+_ASK_AGENCY = question_phrases("agency")
+_ASK_PROVINCE = question_phrases("province")
+_ASK_DOCUMENT = rf"({_DOC_WORDS})(?: so)? (nao|gi)|" + question_phrases("document")
+_ASK_DEADLINE = question_phrases("deadline")
+_ASK_VALUE = question_phrases("value")
+_ASK_FACT = "|".join(question_phrases(n) for n in ("rank", "score", "signer"))
+_ASK_ITEMS = question_phrases("items")
+_COMPARE = question_phrases("compare")
+_TOPIC_CUES = question_phrases("topic") + r"|(?:chi tieu|nhiem vu) (?!nao|gi|cua|o|tai|duoc|do|ma|la|co)\w+"
 # Words that ask rather than name (left out when a question is matched against part headings).
 _ASKING_WORDS = frozenset("bao nhieu nhung nao gi may cua hay cho biet liet ke tat ca tong cong chi tieu nhiem vu "
                           "viec muc ai dau thuoc phan".split())
-_EXCLUDE = r"khong ke|khong tinh|tru|ngoai tru|loai tru|khong bao gom"
+_EXCLUDE = question_phrases("exclude")
 # Words that say nothing about what an item is about: question words, the plan's own vocabulary.
-_GENERIC = (r"so sanh|giua cac tinh|cac tinh|tinh nao|nhung tinh|cao nhat|thap nhat|lon nhat|nho nhat|"
-            r"nhieu nhat|it nhat|bao nhieu|chi tieu|nhiem vu|nhung|nao|cac|gi|o|tai|cua|tinh|co quan|don vi|ai|"
-            r"la|duoc|dat|diem|van ban|thuoc|can cu|lien quan den|lien quan toi|lien quan|noi dung|phai|"
-            r"hoan thanh|xong|han|trong|ve|theo|dat ra|quyet dinh|thong tu|cong van|nghi quyet|quy dinh|ket qua|"
-            r"nam \d{4}|thuc hien|giao|co|cho|ke hoach|phu luc|tong cong|tat ca|toan bo|tong so|dti|chi so dti|"
-            r"khong|viec|muc|muc tieu|toi thieu|toi da|it nhat|muon|den|nhac toi|nhac den|de cap|noi ve|"
-            r"noi den|de ra|muc|phan tram|may|truc tiep|khi nao|bao gio|thoi han|ban chi dao|bcd|phan cong|"
-            r"chuyen doi so tinh|ubnd tinh|uy ban nhan dan tinh|a|nhi|vay|the nao|hay|cho biet|liet ke|gom|"
-            r"hien nay|hien|da|se|can|duoc giao|nham|nay|kh|ra|de|bang|nhu the nao|ca nuoc|sao")
-_PLAN_WORDS = r"chuyen doi so|ke hoach|phu luc|ban chi dao|bcd|phan cong|theo doi|chi so dti|dti"
-
-
-def _longest_first(pattern: str) -> str:
-    """An alternation with its longest alternatives tried first ("dat ra" before "dat")."""
-    return "|".join(sorted(pattern.split("|"), key=len, reverse=True))
-
-
-_GENERIC = _longest_first(_GENERIC)
+_GENERIC = r"nam \d{4}|" + question_phrases("generic")
+_PLAN_WORDS = question_phrases("plan")
 
 
 def norm(text: str) -> str:
