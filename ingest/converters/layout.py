@@ -65,13 +65,23 @@ class RawTable:
     rows: list[list[Any]]  # rows → cells (a cell: its paragraphs, or (paragraphs, words))
 
 
+@dataclass
+class Page:
+    """A page as the layout functions read it: its number, height, printed lines and tables
+    (converters extend it with what they count while reading)."""
+
+    number: int
+    height: float
+    lines: list[Line]
+    tables: list[RawTable]
+
+
 def running_key(text: str) -> str:
     return _DIGITS.sub("#", squash(text).casefold())
 
 
-def edge_lines(read: Any) -> list[Line]:
-    """The first two and last two lines of a page (`read`: lines, height, tables), when they
-    lie in its top or bottom zone."""
+def edge_lines(read: Page) -> list[Line]:
+    """The first two and last two lines of a page, when they lie in its top or bottom zone."""
     lines = read.lines
     picked = lines[:2] + lines[-2:] if len(lines) > 4 else list(lines)
     top, bottom = EDGE_ZONE * read.height, (1 - EDGE_ZONE) * read.height
@@ -80,7 +90,7 @@ def edge_lines(read: Any) -> list[Line]:
             or line.top >= bottom]
 
 
-def drop_running_lines(pages: list[Any]) -> None:
+def drop_running_lines(pages: list[Page]) -> None:
     """Drop bare page numbers at a page's top or bottom and lines repeated there on most pages."""
     counts: Counter[str] = Counter()
     for read in pages:
@@ -151,10 +161,10 @@ class Assembled:
 
 
 
-def assemble(pages: list[Any], max_gap: float, cell_of: Callable[[Any], tuple[list[str], list[Any]]],
+def assemble(pages: list[Page], max_gap: float, cell_of: Callable[[Any], tuple[list[str], list[Any]]],
              confidence_of: Callable[[list[Any]], float | None] | None = None,
              join_hyphens: bool = False) -> Assembled:
-    """Pages (`lines`, `tables`, `number` each) in reading order: text blocks and tables by
+    """Pages in reading order: text blocks and tables by
     their top. A table's first row repeated on other pages is its header; a table at the top of
     a page continues one broken there (`after_break`). `cell_of` gives a raw cell's paragraphs
     and words; `join_hyphens` carries a word broken by a hyphen at a line's end up to it."""

@@ -33,7 +33,7 @@ from typing import Any
 from ..document import Document
 from ..errors import IngestError
 from ..text import clean_line, squash
-from .layout import Line, RawTable, Segment, assemble, column, drop_running_lines
+from .layout import Line, Page, RawTable, Segment, assemble, column, drop_running_lines
 
 DPI = 300
 LANG = "vie"
@@ -698,11 +698,7 @@ def _mean_conf(words: list[Word]) -> float | None:
 # --- a page -----------------------------------------------------------------------------
 
 @dataclass
-class _PageRead:
-    number: int
-    height: float
-    lines: list[Line]
-    tables: list[RawTable]
+class _PageRead(Page):
     words: int = 0
     confidence: float | None = None
 

@@ -31,7 +31,7 @@ from ..document import Document
 from ..errors import IngestError
 from .packages import require, version
 from ..text import clean_line, squash
-from .layout import (EDGE_ZONE, HYPHENATED, PAGE_NUMBER, Line, RawTable, Segment, assemble, column,
+from .layout import (EDGE_ZONE, HYPHENATED, PAGE_NUMBER, Line, Page, RawTable, Segment, assemble, column,
                      drop_running_lines)
 
 MEDIA_TYPE = "application/pdf"
@@ -168,11 +168,7 @@ def _pages_text(numbers: list[int]) -> str:
 # --- one page --------------------------------------------------------------------------
 
 @dataclass
-class _PageRead:
-    number: int
-    height: float
-    lines: list[Line]
-    tables: list[RawTable]
+class _PageRead(Page):
     chars: int = 0          # characters other than spaces
     bad: int = 0            # unreadable ones
     legacy: int = 0         # legacy-encoding look-alikes
