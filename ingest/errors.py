@@ -75,6 +75,8 @@ class Errors:
     K011 = "Kho {store} chưa có chỉ mục hỏi đáp (bước cuối của `dtikg ingest`). Hãy chạy `dtikg index --store {store}`."
     K012 = "Chỉ mục hỏi đáp của kho {store} không khớp với các văn bản đang có trong kho (văn bản được nạp bằng công cụ khác, kho của phiên bản trước hoặc đã đổi mô hình nhúng). Hãy chạy `dtikg index --store {store}`."
     K013 = "Tệp {name} của chỉ mục hỏi đáp trong kho {store} bị thiếu, bị sửa hoặc hỏng. Hãy chạy `dtikg index --store {store}`."
+    K014 = "Chưa cài thư viện vietnamadminunits (bảng chuyển đổi 63 → 34 tỉnh năm 2025) để dựng các sự kiện sáp nhập: hãy chạy `pip install 'vietnamadminunits>=1.0'` (hoặc cài lại dtikg)."
+    K015 = "Thư viện vietnamadminunits nêu một tỉnh mà dtikg không biết: {name}."
     # SPARQL queries (kg.sparql)
     Q001 = "Truy vấn rỗng."
     Q002 = "Truy vấn quá dài (tối đa 20.000 ký tự)."

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from rdflib import Graph, Literal
 
-from ontology.namespaces import DTI, ID
+from ontology.namespaces import DTI, ID, RDF
 
 from ingest.errors import DtikgError, IngestError
 from ingest.converters import SUPPORTED_SUFFIXES
@@ -29,7 +29,7 @@ READY_MARK = "READY"
 # What the readers make of a document. Bump it when a change to ingest reads the same files into
 # other records (new item kinds, kept texts, other assignments): a store built by an older
 # version is then read again from its kept originals (or the bundled files) when next opened.
-READING_VERSION = "2026-12-01.2"
+READING_VERSION = "2026-12-01.3"
 DOCUMENTS_DIR = "documents"  # <store>/documents/<file>: the original bytes of every ingested file
 TEXTS_DIR = "texts"  # <store>/texts/<file>.json: its converted text, the lines every citation counts
 TEXT_FORMAT = 1
@@ -78,8 +78,8 @@ class KnowledgeGraph:
     def _ensure_ontology(self) -> None:
         """The ontology and code lists live in their own named graph, refreshed when changed."""
         import hashlib
-        from ontology.namespaces import CODELISTS_FILE, ONTOLOGY_FILE
-        data = ONTOLOGY_FILE.read_bytes() + CODELISTS_FILE.read_bytes()
+        from ontology.namespaces import CODELISTS_FILE, ONTOLOGY_FILE, REFORMS_FILE
+        data = ONTOLOGY_FILE.read_bytes() + CODELISTS_FILE.read_bytes() + REFORMS_FILE.read_bytes()
         digest = hashlib.sha256(data).hexdigest()
         iri = str(ONTOLOGY_GRAPH)
         marker = Literal(digest)
@@ -92,6 +92,7 @@ class KnowledgeGraph:
         g = Graph()
         g.parse(ONTOLOGY_FILE, format="turtle")
         g.parse(CODELISTS_FILE, format="turtle")
+        g.parse(REFORMS_FILE, format="turtle")
         g.add((ONTOLOGY_GRAPH, DTI.contentHash, marker))
         self.store.replace_graph(iri, g)
 
@@ -310,6 +311,16 @@ class KnowledgeGraph:
                     write_atomic(path, content)
             except OSError:
                 pass
+
+    def write_successions(self, generation: str | None = None) -> int:
+        """Apply the 2025 reorganisation to the agencies of the ingested plans and replace the
+        graph of change events (kg/successions.py); returns the number of events."""
+        from .successions import SUCCESSION_GRAPH, succession_graph
+        from ontology.namespaces import ORG
+        self.store.drop_graph(str(SUCCESSION_GRAPH))  # its own agencies are not the plans'
+        graph = succession_graph(self.store, generation)
+        self.store.replace_graph(str(SUCCESSION_GRAPH), graph)
+        return len(set(graph.subjects(RDF.type, ORG.ChangeEvent)))
 
     def document_hash(self, file: str) -> str | None:
         rows = self.store.select(query("document_hash"), {"file": Literal(file)})

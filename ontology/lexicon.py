@@ -6,6 +6,7 @@ No parser keeps its own table of column headers or role phrases: they are the la
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 
 from . import codelists
@@ -93,6 +94,20 @@ def question_phrases(notation: str) -> str:
         raise ValueError(f"[O002] unknown question code {notation!r}")
     phrases = {_words(p) for p in concept.asked_as} - {""}
     return "|".join(sorted(phrases, key=lambda p: (-len(p), p)))
+
+
+def question_phrases_accented(notation: str) -> str:
+    """The same phrases as `question_phrases`, lowercased with their diacritics: for a question
+    typed with diacritics, "chuyển đổi số nào" does not hold "sở nào" though both fold alike."""
+    concept = next((c for c in codelists.questions() if c.notation == notation), None)
+    if concept is None:
+        raise ValueError(f"[O002] unknown question code {notation!r}")
+    phrases = {" ".join(re.findall(r"\w+", nfc_lower(p))) for p in concept.asked_as} - {""}
+    return "|".join(sorted(phrases, key=lambda p: (-len(p), p)))
+
+
+def nfc_lower(text: str) -> str:
+    return unicodedata.normalize("NFC", text).lower()
 
 
 _NAME = "{Tên}"  # in a head label: a capitalised word must follow

@@ -14,6 +14,7 @@ ONTOLOGY_DIR = Path(__file__).resolve().parent
 ONTOLOGY_FILE = ONTOLOGY_DIR / "dtikg.ttl"
 CODELISTS_FILE = ONTOLOGY_DIR / "codelists.ttl"
 SHAPES_FILE = ONTOLOGY_DIR / "shapes.ttl"
+REFORMS_FILE = ONTOLOGY_DIR / "reforms.ttl"
 
 ELI = Namespace("http://data.europa.eu/eli/ontology#")
 OA = Namespace("http://www.w3.org/ns/oa#")
@@ -111,6 +112,20 @@ class DTI(DefinedNamespace):
     ocrConfidence: URIRef
     # concepts
     memberCount: URIRef
+    # the 2025 reorganisation
+    SuccessionRule: URIRef
+    fromType: URIRef
+    toType: URIRef
+    fromCategory: URIRef
+    toGroup: URIRef
+    changeKind: URIRef
+    function: URIRef
+    legalBasis: URIRef
+    basisNote: URIRef
+    confirmation: URIRef
+    rule: URIRef
+    originalProvince: URIRef
+    resultingProvince: URIRef
 
 
 # Code-list schemes (SKOS concept schemes in codelists.ttl).
@@ -120,9 +135,12 @@ ISSUER = Namespace(CODE + "issuer/")
 PILLAR = Namespace(CODE + "pillar/")
 AGENCY_TYPE = Namespace(CODE + "agency-type/")
 PROVINCE = Namespace(CODE + "province/")
+FUNCTION = Namespace(CODE + "function/")
+CHANGE_KIND = Namespace(CODE + "change-kind/")
+CONFIRMATION = Namespace(CODE + "confirmation/")
 
 __all__ = [
-    "AGENCY_TYPE", "BASE", "CODE", "CODELISTS_FILE", "DCAT", "DCTERMS", "DOCTYPE", "DTI", "ELI", "ID",
-    "ISSUER", "MEDIA_TYPE", "OA", "ONTOLOGY_FILE", "ORG", "OWL", "PDF_FRAGMENT", "PILLAR", "PROV", "PROVINCE",
-    "RDF", "RDFS", "ROLE", "SHAPES_FILE", "SKOS", "TIME", "XSD",
+    "AGENCY_TYPE", "BASE", "CHANGE_KIND", "CODE", "CODELISTS_FILE", "CONFIRMATION", "DCAT", "DCTERMS", "DOCTYPE",
+    "DTI", "ELI", "FUNCTION", "ID", "ISSUER", "MEDIA_TYPE", "OA", "ONTOLOGY_FILE", "ORG", "OWL", "PDF_FRAGMENT",
+    "PILLAR", "PROV", "PROVINCE", "RDF", "RDFS", "REFORMS_FILE", "ROLE", "SHAPES_FILE", "SKOS", "TIME", "XSD",
 ]

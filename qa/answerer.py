@@ -16,11 +16,12 @@ from kg.queries import query
 from kg.store import GraphStore
 
 from .catalog import Catalog, CatalogDocument, CatalogItem
-from .phrasing import (KIND_VI, deadline_text, interpretation, plan_reference, plural_noun, role_label, role_text, vn_date,
-                       words, write_citation)
+from .phrasing import (KIND_VI, agent_name, change_text, deadline_text, interpretation, plan_reference, plural_noun,
+                       role_label, role_text, vn_date, words, write_citation)
 from .records import Answer, AnswerItem, Intent, ParsedQuestion, Source, Target
 from .retriever import INDEXED_KINDS, HybridRetriever
 from .passages import Passages
+from .succession import Inheritance, Lineage
 from .topics import TopicMatcher, term_share, terms
 
 ANSWER_KIND = {"sub_item": "indicator"}
@@ -45,16 +46,17 @@ class Answerer:
         self.today = today or date.today()
         self.texts = texts  # file → its converted lines, for plan-level facts (None: not kept)
         self.passages = Passages(catalog, texts)
+        self.lineage = Lineage(catalog)
 
     # ------------------------------------------------------------------ shared helpers
-    def _item(self, item: CatalogItem, roles=(), via_group=False, score=None) -> AnswerItem:
+    def _item(self, item: CatalogItem, roles=(), via_group=False, score=None, predecessor=None) -> AnswerItem:
         agencies = tuple(f"{role_label(a.role)}: {a.agent_label}" for a in self.catalog.assignments.get(item.iri, ()))
         grounds = tuple(self._doc_label(self.catalog.documents[d]) for d in item.grounds if d in self.catalog.documents)
         return AnswerItem(
             kind=ANSWER_KIND.get(item.kind, item.kind), label=item.text, province=item.province,
             roles=tuple(roles), via_group=via_group, source=self._source(item.file, item.line, item.quote),
             number=item.number, agencies=agencies, deadline=item.deadline, target=item.target,
-            grounds=grounds, score=score,
+            grounds=grounds, score=score, predecessor=predecessor,
         )
 
     def _doc_label(self, doc: CatalogDocument) -> str:
@@ -150,27 +152,88 @@ class Answerer:
             Intent.ITEM_DETAILS: self._answer_item_details, Intent.LIST_ITEMS: self._answer_items,
             Intent.TOPIC_PROVINCES: self._answer_topic_provinces, Intent.AGENCY_RANKING: self._answer_agency_ranking,
             Intent.PLAN_FACT: self._answer_plan_fact, Intent.CLARIFY: self._answer_clarify,
-            Intent.SEARCH: self._answer_search,
+            Intent.SUCCESSION: self._answer_succession, Intent.SEARCH: self._answer_search,
         }
 
     def answer(self, pq: ParsedQuestion) -> Answer:
         if not pq.question.strip():
             return self._empty(pq, "Vui lòng nhập câu hỏi, ví dụ: “Sở Y tế chủ trì những chỉ tiêu nào?”.")
         answer = self._families[pq.intent](pq)
-        return replace(answer, interpretation=interpretation(pq, self.catalog))
+        said = interpretation(pq, self.catalog)
+        if pq.as_of or self._renamed(pq):
+            said += f" · Tên gọi tính đến ngày {vn_date(self._as_of(pq).isoformat())}"
+        return replace(answer, interpretation=said)
+
+    # ------------------------------------------------------------------ the 2025 reorganisation
+    def _as_of(self, pq: ParsedQuestion) -> date:
+        return pq.as_of or self.today
+
+    def _scope(self, pq: ParsedQuestion) -> tuple[str, ...]:
+        """The provinces the question's province covers as of its date (a current province with
+        the old ones merged into it)."""
+        return self.lineage.province_scope(pq.province, self._as_of(pq)) if pq.province else ()
+
+    def _renamed(self, pq: ParsedQuestion) -> bool:
+        """Whether a name of the question means something else as of its date than in the plans."""
+        as_of = self._as_of(pq)
+        if pq.province and (len(self._scope(pq)) > 1 or self.lineage.province_change(pq.province, as_of)):
+            return True
+        return any(not self.lineage.is_current(a, as_of) or self.lineage.predecessors(a, as_of)
+                   for a in self._agents_for(pq))
+
+    def _notes(self, pq: ParsedQuestion, agents: list[str]) -> list[str]:
+        """What the question's names are now: an old province's new one, an old agency's
+        successors, transfers into a named agency that the sources confirm only in part."""
+        as_of, notes = self._as_of(pq), []
+        for province in dict.fromkeys((pq.province,) if pq.province else ()):
+            change = self.lineage.province_change(province, as_of)
+            if change is not None:
+                notes.append(f"Tỉnh {province} nay thuộc tỉnh {change.new_province} "
+                             f"({change_text(change, self.catalog, with_result=False)}).")
+        carried = {i.agent for a in agents for i in self.lineage.predecessors(a, as_of)}
+        for agent in agents:
+            if not self.lineage.is_current(agent, as_of) and agent not in carried:
+                now = self.lineage.successors(agent, as_of)
+                if now:
+                    notes.append(f"{agent_name(self.catalog, agent)} nay là: " + "; ".join(
+                        f"{agent_name(self.catalog, iri)} — "
+                        + " → ".join(change_text(c, self.catalog, with_result=False) for c in steps)
+                        for iri, steps in now) + ".")
+            for change in self.lineage.unapplied_into(agent, as_of):
+                if not self.catalog.assignments_of_agent(change.original):
+                    continue  # nothing of the plans is left out by it
+                notes.append(f"Có nguồn cho biết {agent_name(self.catalog, change.original)} chuyển sang "
+                             f"{change_text(change, self.catalog)}; thông tin này chưa được xác nhận đầy đủ nên "
+                             f"các mục của chức năng đó không được tính ở đây.")
+        return list(dict.fromkeys(notes))
+
+    def _inheritance_text(self, inheritance: Inheritance) -> str:
+        """"Sở Thông tin và Truyền thông (Ninh Thuận) → Sở Khoa học và Công nghệ (Ninh Thuận) từ …"."""
+        return f"{agent_name(self.catalog, inheritance.agent)} → " + " → ".join(
+            change_text(c, self.catalog) for c in inheritance.steps)
 
     # ------------------------------------------------------------------ agency → items
     def _agents_for(self, pq: ParsedQuestion) -> list[str]:
+        """The agencies and groups the question names, in its provinces. A group stands for every
+        group of the plans covering at least what it covers ("UBND cấp huyện": "UBND các huyện,
+        thành phố", "UBND cấp huyện, xã")."""
+        scope = self._scope(pq)
         agents = []
         for match in pq.agencies:
             for iri in match.agents:
                 agent = self.catalog.agents.get(iri)
                 if agent is None:
                     continue
-                if pq.province and agent.province and agent.province != pq.province:
+                if pq.province and agent.province and agent.province not in scope:
                     continue
                 agents.append(iri)
+                if agent.group and agent.covers:
+                    agents += [g.iri for g in self._groups_with(agent.covers)
+                               if not pq.province or g.province in scope]
         return sorted(set(agents))
+
+    def _groups_with(self, covers: set[str]) -> list:
+        return [g for g in self.catalog.agents.values() if g.group and g.covers and covers <= g.covers]
 
     def _groups_covering(self, province: str | None, category: str) -> list:
         if self._group_index is None:
@@ -183,21 +246,43 @@ class Answerer:
         return self._group_index.get((province, category), [])
 
     def _collect_agency_items(self, pq: ParsedQuestion):
+        """(the agencies named, their items → roles, items reached through a group → (roles,
+        group), items carried on from a predecessor → (inheritance, whether it cannot be told))."""
         agents = self._agents_for(pq)
         roles = set(pq.roles) or None
+        as_of = self._as_of(pq)
+        inherited = [i for agent in agents for i in self.lineage.predecessors(agent, as_of)]
         direct: "OrderedDict[str, set[str]]" = OrderedDict()
-        for item_iri, role in (pair for agent in agents for pair in self._items_of_agent(agent)):
+        origins: dict[str, tuple[Inheritance, bool]] = {}
+
+        def wanted(item_iri: str, role: str):
             item = self.catalog.items.get(item_iri)
             if item is None or not self._kind_ok(item, pq.kinds, pq.wants_count):
-                continue
+                return None
             if roles and role not in roles:
-                continue
+                return None
             if not roles and role in TEAM_ROLES and pq.kinds:
-                continue
-            direct.setdefault(item_iri, set()).add(role)
+                return None
+            return item
+
+        for item_iri, role in (pair for agent in agents for pair in self._items_of_agent(agent)):
+            if wanted(item_iri, role) is not None:
+                direct.setdefault(item_iri, set()).add(role)
+        own = set(direct)
+        for inheritance in inherited:
+            for item_iri, role in self._items_of_agent(inheritance.agent):
+                item = wanted(item_iri, role)
+                if item is None:
+                    continue
+                carried, unsure = self.lineage.carries(inheritance, item.text)
+                if not carried:
+                    continue
+                direct.setdefault(item_iri, set()).add(role)
+                if item_iri not in own:
+                    origins.setdefault(item_iri, (inheritance, unsure))
         via: "OrderedDict[str, tuple[set[str], str]]" = OrderedDict()
         groups = {}
-        for agent_iri in agents:
+        for agent_iri in agents + [i.agent for i in inherited]:
             agent = self.catalog.agents[agent_iri]
             if agent.group or not agent.category:
                 continue
@@ -212,10 +297,10 @@ class Answerer:
                     continue
                 entry = via.setdefault(item_iri, (set(), group.label))
                 entry[0].add(role)
-        return agents, direct, via
+        return agents, direct, via, origins
 
     def _answer_agency_provinces(self, pq: ParsedQuestion) -> Answer:
-        agents, direct, _ = self._collect_agency_items(pq)
+        agents, direct, _, _ = self._collect_agency_items(pq)
         name = pq.agencies[0].label if pq.agencies else "Cơ quan"
         relevant = direct
         if pq.topic:
@@ -366,6 +451,10 @@ class Answerer:
             lines.append(f"{self._doc_label(doc)}: {owner}{body}{when}{via}.")
             for c in doc.citations[:2]:  # the citing sentence says what the document is for
                 lines.append(f"• “{_around(c['quote'], doc.id_local)}” [{self._citation(c['file'], c['line'])}]")
+            grounded = [c for c in self.lineage.rules_on(doc.iri) if c.comment]
+            if grounded:  # a basis of the 2025 reorganisation: what it decided
+                lines.append("Là căn cứ của việc sắp xếp bộ máy năm 2025: "
+                             + " ".join(dict.fromkeys(r.comment for r in grounded)))
             items.append(self._doc_item(doc))
         return Answer(pq.question, "\n".join(lines), len(items), tuple(items), pq.intent)
 
@@ -461,8 +550,10 @@ class Answerer:
         """Every item that passes all the frame's filters: (direct: item → roles matched,
         via: item → (roles, group) reached only through a collective assignment, agents)."""
         counting = pq.wants_count
+        scope = set(self._scope(pq))
+        origins: dict[str, tuple[Inheritance, bool]] = {}
         if pq.agencies:
-            agents, direct, via = self._collect_agency_items(pq)
+            agents, direct, via, origins = self._collect_agency_items(pq)
         else:
             agents, via = [], OrderedDict()
             kinds = pq.kinds or ("indicator", "task")
@@ -470,7 +561,8 @@ class Answerer:
                 kinds = tuple(k for k in kinds if k != "sub_item")  # counted like `dtikg stats`: sub-items apart
             # Narrowed first by what is indexed: the province's items, the items holding the topic's
             # key terms (a scan of every item costs tens of milliseconds at 50×).
-            pool = self._by_province.get(pq.province, ()) if pq.province else self.catalog.items.keys()
+            pool = [i for p in sorted(scope) for i in self._by_province.get(p, ())] if pq.province \
+                else self.catalog.items.keys()
             topic = self._topic_filter(pq)
             holding = self.topics.holding(topic) if topic else None
             if holding is not None:
@@ -488,7 +580,7 @@ class Answerer:
             item = self.catalog.items.get(iri)
             if item is None:
                 return False
-            if pq.province and item.province != pq.province:
+            if pq.province and item.province not in scope:
                 return False
             if pq.deadline and not self._deadline_ok(item, pq.deadline):
                 return False
@@ -516,7 +608,9 @@ class Answerer:
             via = OrderedDict((i, r) for i, r in via.items() if i in members)
         order = lambda kv: (self.catalog.items[kv[0]].province or "", self.catalog.items[kv[0]].file,  # noqa: E731
                             self.catalog.items[kv[0]].line)
-        return OrderedDict(sorted(direct.items(), key=order)), OrderedDict(sorted(via.items(), key=order)), agents
+        origins = {i: o for i, o in origins.items() if i in direct}
+        return OrderedDict(sorted(direct.items(), key=order)), OrderedDict(sorted(via.items(), key=order)), agents, \
+            origins
 
     @staticmethod
     def _topic_filter(pq: ParsedQuestion) -> str:
@@ -542,15 +636,18 @@ class Answerer:
     def _answer_items(self, pq: ParsedQuestion) -> Answer:
         """Items under any combination of filters: agency and role, province, kind, deadline,
         document, pillar, roles lacking, topic; listed, counted or answered yes/no."""
-        direct, via, agents = self._select(pq)
+        direct, via, agents, origins = self._select(pq)
         noun = plural_noun(pq.kinds)
         scope = self._scope_text(pq)
         if pq.agencies and not agents:
             where = f" ở {pq.province}" if pq.province else ""
             return self._empty(pq, f"Không tìm thấy {pq.agencies[0].label}{where} trong các kế hoạch đã nạp.", 0)
-        items = [self._item(self.catalog.items[i], [role_label(r) for r in sorted(rs)]) for i, rs in direct.items()]
+        items = [self._item(self.catalog.items[i], [role_label(r) for r in sorted(rs)],
+                            predecessor=agent_name(self.catalog, origins[i][0].agent) if i in origins else None)
+                 for i, rs in direct.items()]
         via_items = [self._item(self.catalog.items[i], [role_label(r) for r in sorted(rs)], via_group=True)
                      for i, (rs, _g) in via.items()]
+        notes = self._notes(pq, agents)
         count = len(items)
         provinces = sorted({it.province or "" for it in items})
         if pq.agencies:
@@ -571,21 +668,40 @@ class Answerer:
                 f"Không có {text} trong các kế hoạch đã nạp." if not subject else \
                 f"{subject} không được giao {noun} nào {scope}".replace("  ", " ").strip() + \
                 " trong các kế hoạch đã nạp."
-            return self._empty(pq, ("Không. " if pq.yes_no and not text.startswith("Không:") else "") + text, 0)
+            text = ("Không. " if pq.yes_no and not text.startswith("Không:") else "") + text
+            return self._empty(pq, "\n".join([text, *notes]), 0)
+        if origins:
+            head += f" (tính đến ngày {vn_date(self._as_of(pq).isoformat())}, kể cả phần việc của các cơ quan tiền thân)"
         lines = [("Có. " if pq.yes_no else "") + head + (":" if items else ".")]
-        by_prov: dict[str, list[AnswerItem]] = defaultdict(list)
-        for it in items:
-            by_prov[it.province or "Không rõ tỉnh"].append(it)
+        # Own items by province; items carried on from a predecessor under the changes that led here.
+        sections: "OrderedDict[str, list[tuple[str, AnswerItem]]]" = OrderedDict()
+        unsure: set[str] = set()
+        as_of = self._as_of(pq)
+        for iri, it in zip(direct, items):
+            if iri in origins:
+                inheritance, doubtful = origins[iri]
+                plan = self._plan_reference(self.catalog.items[iri].file)
+                key = f"{self._inheritance_text(inheritance)} — do {agent_name(self.catalog, inheritance.agent)} " \
+                      f"{role_text(pq.roles) if pq.roles else 'phụ trách'} trong {plan}"
+                if doubtful:
+                    unsure.add(iri)
+            else:
+                change = self.lineage.province_change(it.province, as_of)
+                key = f"{it.province or 'Không rõ tỉnh'}" + (f" (nay thuộc tỉnh {change.new_province})"
+                                                           if change and len(self._scope(pq)) > 1 else "")
+            sections.setdefault(key, []).append((iri, it))
         shown = 0
-        for prov in sorted(by_prov):
-            lines.append(f"• {prov}:")
-            for it in by_prov[prov]:
+        inherited_keys = {k for k, rows in sections.items() if rows[0][0] in origins}
+        for key in sorted(sections, key=lambda k: (k in inherited_keys, k)):
+            lines.append(f"• {key}:")
+            for iri, it in sections[key]:
                 if shown >= MAX_LISTED:
                     break
                 shown += 1
                 roles = f"[{', '.join(it.roles)}] " if it.roles else ""
                 due = f" — hạn: {it.deadline}" if pq.deadline and it.deadline else ""
-                lines.append(f"  – {roles}{it.number}. {it.label}{due} [{it.source.citation}]")
+                doubt = " (không tách được thuộc chức năng nào)" if iri in unsure else ""
+                lines.append(f"  – {roles}{it.number}. {it.label}{due}{doubt} [{it.source.citation}]")
         if len(items) > MAX_LISTED:
             lines.append(f"… và {len(items) - MAX_LISTED} mục nữa (xem bảng kết quả).")
         if via_items:
@@ -593,11 +709,12 @@ class Answerer:
             who = pq.agencies[0].label if pq.agencies else "cơ quan này"
             lines.append(f"Ngoài ra {len(via_items)} {noun} được giao chung cho nhóm cơ quan "
                          f"({'; '.join(groups[:3])}) mà {who} thuộc về.")
+        lines += notes
         return Answer(pq.question, "\n".join(lines), count, tuple(items + via_items), pq.intent)
 
     def _answer_topic_provinces(self, pq: ParsedQuestion) -> Answer:
         """Which provinces have items about a topic (and the other filters), each with its items."""
-        direct, _via, _ = self._select(pq)
+        direct, _via, _, _ = self._select(pq)
         noun = plural_noun(pq.kinds)
         scope = self._scope_text(pq)
         items = [self._item(self.catalog.items[i]) for i in direct]
@@ -613,7 +730,7 @@ class Answerer:
 
     def _answer_agency_ranking(self, pq: ParsedQuestion) -> Answer:
         """The agencies with the most (or fewest) items in the asked roles, among the filtered items."""
-        direct, _via, _ = self._select(replace(pq, roles=()))
+        direct, _via, _, _ = self._select(replace(pq, roles=()))
         roles = set(pq.roles) - set(TEAM_ROLES) or {"lead"}
         per_agent: dict[str, list[str]] = defaultdict(list)
         for iri in direct:
@@ -788,6 +905,65 @@ class Answerer:
         return Answer(pq.question, "\n".join(lines), len(out), tuple(out), pq.intent)
 
     # ------------------------------------------------------------------ not in the graph / fallback
+    def _answer_succession(self, pq: ParsedQuestion) -> Answer:
+        """What became of the agencies or provinces a question names, as of its date, from the
+        change events: each step with its date, what moved and its legal basis."""
+        as_of = self._as_of(pq)
+        when = vn_date(as_of.isoformat())
+        lines: list[str] = []
+        items: list[AnswerItem] = []
+        agents = [a for a in self._agents_for(pq) if not pq.province or
+                  self.catalog.agents[a].province in (pq.province, None)]
+        for agent in agents:
+            name = agent_name(self.catalog, agent)
+            now = self.lineage.successors(agent, as_of)
+            if not now:
+                inherited = self.lineage.predecessors(agent, as_of)
+                text = f"{name} không thay đổi tên gọi trong đợt sắp xếp năm 2025 (tính đến ngày {when})."
+                if inherited:
+                    text += " Cơ quan này tiếp nhận: " + "; ".join(self._inheritance_text(i) for i in inherited) + "."
+                lines.append(text)
+                continue
+            lines.append(f"{name}, tính đến ngày {when}:")
+            for iri, steps in now:
+                lines.append("• " + " → ".join(change_text(c, self.catalog, brief=False) for c in steps)
+                             + self._rule_comments(steps))
+                successor = self.catalog.agents.get(iri)
+                items.append(AnswerItem(kind="agency", label=successor.label if successor else iri,
+                                        province=successor.province if successor else None,
+                                        group=bool(successor and successor.group)))
+        if not agents:
+            for province in pq.provinces_named or ((pq.province,) if pq.province else ()):
+                change = self.lineage.province_change(province, as_of)
+                if change is not None:
+                    partners = sorted({c.old_province for c in self.lineage.merged_into(change.new_province, as_of)}
+                                      | {change.new_province} - {province})
+                    lines.append(f"Tỉnh {province} hợp nhất với {', '.join('tỉnh ' + p for p in partners)} thành "
+                                 f"tỉnh {change.new_province}, "
+                                 f"{change_text(change, self.catalog, with_result=False, brief=False)}."
+                                 + self._rule_comments((change,)))
+                    items.append(AnswerItem(kind="province", label=change.new_province, province=change.new_province))
+                    continue
+                parts = self.lineage.merged_into(province, as_of)
+                if parts:
+                    olds = sorted({c.old_province for c in parts if c.old_province})
+                    lines.append(f"Tỉnh {province} hiện nay gồm tỉnh {province} cũ và {', '.join('tỉnh ' + p for p in olds)}, "
+                                 f"{change_text(parts[0], self.catalog, with_result=False, brief=False)}."
+                                 + self._rule_comments(parts[:1]))
+                    items += [AnswerItem(kind="province", label=p, province=p) for p in [province, *olds]]
+                else:
+                    lines.append(f"Tỉnh {province} không sáp nhập với tỉnh nào trong đợt sắp xếp năm 2025 "
+                                 f"(tính đến ngày {when}).")
+                    items.append(AnswerItem(kind="province", label=province, province=province))
+        if not lines:
+            return self._empty(pq, "Không tìm thấy cơ quan hay tỉnh nào trong câu hỏi để tra việc sắp xếp năm 2025.")
+        return Answer(pq.question, "\n".join(lines), len(items) or None, tuple(items), pq.intent)
+
+    @staticmethod
+    def _rule_comments(steps) -> str:
+        comments = [c.rule.comment for c in steps if c.rule.comment]
+        return (" " + " ".join(dict.fromkeys(comments))) if comments else ""
+
     def _answer_unknown_agency(self, pq: ParsedQuestion) -> Answer:
         return self._empty(pq, f"Không tìm thấy cơ quan “{pq.unknown_agency}” trong các kế hoạch đã nạp, "
                                f"nên không có {plural_noun(pq.kinds)} nào được giao cho cơ quan này.", 0)

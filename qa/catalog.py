@@ -97,7 +97,19 @@ class CatalogDocument:
     type_code: str | None = None  # the document type's notation: "KH", "QĐ", "NĐ"…
 
 
-CACHE_VERSION = "4"  # bump when the catalog's shape or reading changes: cached copies are rebuilt
+@dataclass
+class CatalogChange:
+    """A change event of the 2025 reorganisation (kg/successions.py): the rule it follows, the
+    agency it changed and the agencies that resulted; provinces when a province merged."""
+    iri: str
+    rule: str
+    original: str
+    results: list[str] = field(default_factory=list)
+    old_province: str | None = None
+    new_province: str | None = None
+
+
+CACHE_VERSION = "5"  # bump when the catalog's shape or reading changes: cached copies are rebuilt
 
 
 class Catalog:
@@ -124,6 +136,7 @@ class Catalog:
         self.plan_province: dict[str, str | None] = {}
         self.plan_by_file: dict[str, CatalogDocument] = {}
         self.lines: dict[tuple[str, int], tuple[int | None, float | None]] = {}  # (file, line) → (page, OCR)
+        self.changes: list[CatalogChange] = []
         self._by_agent: dict[str, list[CatalogAssignment]] | None = None
         self._load()
 
@@ -228,6 +241,13 @@ class Catalog:
             if r["confidence"] is not None:
                 confidence = float(r["confidence"])
             self.lines[key] = (page, confidence)
+        changes: dict[str, CatalogChange] = {}
+        for r in st.select(query("catalog_changes")):
+            change = changes.setdefault(str(r["event"]), CatalogChange(
+                str(r["event"]), str(r["rule"]), str(r["original"]), [], _s(r["oldProvince"]), _s(r["newProvince"])))
+            if str(r["resulting"]) not in change.results:
+                change.results.append(str(r["resulting"]))
+        self.changes = [changes[k] for k in sorted(changes)]
         for doc in self.documents.values():
             doc.citations.sort(key=lambda c: (c["file"], c["line"]))
         for item in self.items.values():

@@ -10,6 +10,8 @@ from __future__ import annotations
 import logging
 import os
 import threading
+from dataclasses import replace
+from datetime import date
 
 from kg.service import KnowledgeGraph
 
@@ -55,10 +57,14 @@ class QAEngine:
         data = self.kg.converted_text(file)
         return data["lines"] if data else None
 
-    def ask(self, question: object) -> dict:
+    def ask(self, question: object, as_of: "date | None" = None) -> dict:
+        """The answer object of a question; `as_of`: names mean what they meant that day (the
+        2025 reorganisation applies from its dates), today when None."""
         text = clean_question(question)
         try:
             parsed = self.parser.parse(text)
+            if as_of is not None:
+                parsed = replace(parsed, as_of=as_of)
             return self.answerer.answer(parsed).to_json()
         except Exception:  # the contract: any input gets an answer object, never a trace
             log.exception("failed to answer %r", text[:200])

@@ -4,7 +4,8 @@ all that `QAEngine` loads.
 - the catalog (qa/catalog.py), pickled in `<store>/index/catalog.pickle`;
 - the retrieval index: BM25 tokens and passage vectors (`tokens.json`, `vectors.npz`, keyed
   by text, so a rebuild embeds only new texts);
-- the shared indicator concepts (qa/concepts.py), a named graph of the store.
+- the shared indicator concepts (qa/concepts.py), a named graph of the store;
+- the change events of the 2025 reorganisation (kg/successions.py), a named graph of the store.
 
 All of it belongs to one generation: a digest of the ingested documents' hashes, the embedding
 model and the versions of the catalog, the retrieval texts and concept linking. `build_index`
@@ -29,6 +30,7 @@ from rdflib import Literal
 from kg.queries import query
 from kg.service import READING_VERSION, KnowledgeGraph, SubProgress, write_atomic
 from kg.store import StoreError
+from kg.successions import SUCCESSION_GRAPH, rules_digest
 from ontology.namespaces import DTI
 
 from .catalog import CACHE_VERSION, Catalog
@@ -71,7 +73,7 @@ def generation(kg: KnowledgeGraph, embedder: Embedder) -> str:
     for r in sorted(kg.store.select(query("generation")), key=lambda r: str(r["file"])):
         digest.update(f"{r['file']}:{r['hash']};".encode())
     digest.update(f"{embedder.name};{CACHE_VERSION};{','.join(INDEXED_KINDS)};{METHOD_VERSION};{THRESHOLD};"
-                  f"{FLOOR};{READING_VERSION}".encode())  # the same files read by other readers: rebuilt
+                  f"{FLOOR};{READING_VERSION};{rules_digest()}".encode())  # the same files read by other readers: rebuilt
     return digest.hexdigest()
 
 
@@ -97,7 +99,8 @@ def check_index(kg: KnowledgeGraph, embedder: Embedder) -> str:
     current = generation(kg, embedder)
     if not isinstance(manifest, dict) or manifest.get("format") != MANIFEST_FORMAT or \
             manifest.get("generation") != current or \
-            not kg.store.ask("ASK { ?g ?p ?h }", {"g": CONCEPT_GRAPH, "p": DTI.contentHash, "h": Literal(current)}):
+            not all(kg.store.ask("ASK { ?g ?p ?h }", {"g": g, "p": DTI.contentHash, "h": Literal(current)})
+                    for g in (CONCEPT_GRAPH, SUCCESSION_GRAPH)):
         raise StaleIndexError("K012", store=store)
     for name, digest in (manifest.get("files") or {}).items():
         if name not in INDEX_FILES or _file_digest(folder / name) != digest:
@@ -147,7 +150,7 @@ def build_index(kg: KnowledgeGraph, embedder: Embedder, progress: bool = False) 
     bar = None
     if progress:
         from tqdm import tqdm
-        bar = tqdm(total=4, desc="Đang xây chỉ mục hỏi đáp", unit="bước", file=sys.stderr)
+        bar = tqdm(total=5, desc="Đang xây chỉ mục hỏi đáp", unit="bước", file=sys.stderr)
 
     def step(name: str) -> None:
         if bar is not None:
@@ -160,6 +163,9 @@ def build_index(kg: KnowledgeGraph, embedder: Embedder, progress: bool = False) 
     embedding = SubProgress("  nhúng nội dung", "mục") if bar else None
     counted = _BatchedEmbedder(embedder, embedding)
     try:
+        step("áp dụng sắp xếp bộ máy năm 2025")
+        kg.write_successions(current)
+        done()
         step("đọc đồ thị")
         catalog = Catalog(kg.store)
         done()

@@ -70,3 +70,22 @@ def bm25_tokens(text: str, with_segmentation: bool | None = None) -> list[str]:
             if "_" in word:
                 tokens.append("w:" + "_".join(syllables(word)))
     return tokens
+
+
+def parse_day(text: str) -> "date":
+    """A day typed by a user: "2025-07-01", "01/7/2025" or "1-7-2025" (day first). A value that
+    is no day raises ValueError with a Vietnamese message quoting it."""
+    from datetime import date
+    value = (text or "").strip()
+    m = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", value)
+    parts = (m.group(1), m.group(2), m.group(3)) if m else None
+    if parts is None:
+        m = re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})", value)
+        parts = (m.group(3), m.group(2), m.group(1)) if m else None
+    try:
+        if parts is None:
+            raise ValueError
+        return date(int(parts[0]), int(parts[1]), int(parts[2]))
+    except ValueError:
+        raise ValueError(f"Ngày “{value}” không hợp lệ: hãy ghi dạng ngày/tháng/năm (01/7/2025) "
+                         f"hoặc năm-tháng-ngày (2025-07-01).") from None

@@ -15,7 +15,7 @@ from rapidfuzz import fuzz
 from ingest.agencies import looks_like_agency
 from ontology.folding import fold
 from ontology import codelists
-from ontology.lexicon import agency_head_pattern, question_phrases, question_role_cues
+from ontology.lexicon import agency_head_pattern, question_phrases, question_phrases_accented, question_role_cues
 
 from .catalog import Catalog
 from .linking import FuzzyLinker
@@ -40,6 +40,7 @@ _COUNTABLE = (r"(chi tieu|nhiem vu|viec|dau viec|muc|noi dung|doan(?: kiem tra)?
 _ORDINALS = {"nhat": 1, "hai": 2, "ba": 3, "tu": 4, "bon": 4, "nam": 5, "sau": 6, "bay": 7, "tam": 8, "chin": 9,
              "muoi": 10}
 _ASK_AGENCY = question_phrases("agency")
+_ASK_AGENCY_VI = question_phrases_accented("agency")
 _ASK_PROVINCE = question_phrases("province")
 _ASK_DOCUMENT = rf"({_DOC_WORDS})(?: so)? (nao|gi)|" + question_phrases("document")
 _ASK_DEADLINE = question_phrases("deadline")
@@ -52,6 +53,7 @@ _TOPIC_CUES = question_phrases("topic") + r"|(?:chi tieu|nhiem vu) (?!nao|gi|cua
 _ASKING_WORDS = frozenset("bao nhieu nhung nao gi may cua hay cho biet liet ke tat ca tong cong chi tieu nhiem vu "
                           "viec muc ai dau thuoc phan".split())
 _EXCLUDE = question_phrases("exclude")
+_ASK_SUCCESSION = question_phrases("succession")
 # Words that say nothing about what an item is about: question words, the plan's own vocabulary.
 _GENERIC = r"nam \d{4}|" + question_phrases("generic")
 _PLAN_WORDS = question_phrases("plan")
@@ -139,9 +141,15 @@ class QuestionParser:
                                                   "agents": set(), "types": set()})
                 entry["agents"] |= agents
                 entry["types"].add(str(concept.iri))
+        by_type: dict[str, set[str]] = {}
+        for agent in self.catalog.agents.values():
+            if agent.agency_type:
+                by_type.setdefault(agent.agency_type, set()).add(agent.iri)
         out = []
         for key, e in by_label.items():
             types = {t for t in e["types"] if t}
+            if len(types) == 1 and None not in e["types"]:  # "Giám đốc Sở Tài chính": every Sở Tài chính
+                e["agents"] |= by_type.get(next(iter(types)), set())
             out.append((key, e["label"], tuple(sorted(e["agents"])), types.pop() if len(types) == 1 else None))
         return sorted(out, key=lambda x: -len(x[0]))
 
@@ -211,6 +219,10 @@ class QuestionParser:
                 province = found.value
                 take(re.escape(" ".join(q.split()[found.start:found.end])))
             clarify += [f"tỉnh {c}" for c in ambiguous]
+        provinces_named = [label for _, label in sorted(
+            {(m.start(), label) for key, label in self._all_provinces for m in re.finditer(rf" {re.escape(key)} ", q)})]
+        if province is not None and province not in provinces_named:
+            provinces_named.insert(0, province)
         if province is None and documents:
             owners = {self.catalog.documents[iri].province for d in documents for iri in d.docs
                       if iri in self.catalog.documents}
@@ -226,7 +238,10 @@ class QuestionParser:
         counted = re.search(rf" (?:bao nhieu|may) (?:\w+ ){{0,2}}?{_COUNTABLE} ", q)
         baseline = bool(re.search(r" nam 20\d\d ", q) and achieved and not deadline and not counted
                         and not re.search(r" (chi tieu|muc tieu) nam 20\d\d ", q))
-        target = self._target(q, counted, baseline, team)
+        target = self._target(q, counted, baseline, team, text)
+        succession = bool(re.search(rf"(?<= )(?:{_ASK_SUCCESSION})(?= )", q))
+        if succession and target is Target.AGENCIES and re.search(rf"(?<= )(?:{_ASK_ITEMS})(?= )", q):
+            target = Target.ITEMS  # "… những nhiệm vụ nào, nay cấp nào làm thay?": the successor is a note
         # Role words name a role when someone holds it: an agency named, or asked for ("ai chủ
         # trì"); otherwise they are what the item is about ("tham gia chương trình SMEdx").
         roles_asked = bool(agencies or unknown_agency or team or target is Target.AGENCIES or excluded)
@@ -302,15 +317,17 @@ class QuestionParser:
             team_number=team_number, doc_type_asked=doc_type_asked, issuer_asked=issuer_asked,
             pillar=pillar, lacks_roles=tuple(lacks_roles), about=about, target=target, yes_no=yes_no,
             compare=compare, excluded=tuple(excluded), team=team, baseline=baseline, topic_cued=topic_cued,
-            clarify=tuple(dict.fromkeys(clarify)), part=part,
+            clarify=tuple(dict.fromkeys(clarify)), part=part, provinces_named=tuple(provinces_named),
+            succession=succession,
         )
         return ParsedQuestion(intent=self._family(q, frame), **frame)
 
-    def _target(self, q: str, counted, baseline: bool, team: bool) -> "Target":
+    def _target(self, q: str, counted, baseline: bool, team: bool, text: str = "") -> "Target":
         """What the question asks for, from its question words (one target; the family decides
         how filters combine with it)."""
         def has(pattern: str) -> bool:
             return bool(re.search(rf"(?<= )(?:{pattern})(?= )", q))
+        accented = " " + " ".join(re.findall(r"\w+", text.lower())) + " " if has_diacritics(text) else None
         if counted:
             return Target.COUNT
         if baseline:
@@ -321,7 +338,8 @@ class QuestionParser:
             return Target.DOCUMENTS
         if has(_ASK_PROVINCE):
             return Target.PROVINCES
-        if has(_ASK_AGENCY) or (team and has(r"truong doan|pho|thanh vien|thanh phan|kiem tra (nhung|cac)")):
+        asks_agency = has(_ASK_AGENCY) and (accented is None or re.search(rf" (?:{_ASK_AGENCY_VI}) ", accented))
+        if asks_agency or (team and has(r"truong doan|pho|thanh vien|thanh phan|kiem tra (nhung|cac)")):
             return Target.AGENCIES
         if has(r"bao nhieu|may") or has(_ASK_VALUE):
             return Target.VALUE
@@ -349,6 +367,11 @@ class QuestionParser:
             if target is Target.PROVINCES and not has(r"cua tinh nao|tinh nao ban hanh"):
                 return Intent.DOCUMENT_PROVINCES
             return Intent.DOCUMENT_INFO
+        if f["succession"] and (f["agencies"] or f["province"] or f["unknown_agency"]) and \
+                target not in (Target.ITEMS, Target.COUNT):
+            return Intent.SUCCESSION
+        if f["succession"] and (f["agencies"] or f["province"]) and target is Target.ITEMS and not has(_ASK_ITEMS):
+            return Intent.SUCCESSION
         if f["unknown_document"] and target is not Target.DOCUMENTS:
             return Intent.UNKNOWN_DOCUMENT
         if target is Target.FACT:
@@ -437,7 +460,7 @@ class QuestionParser:
     def _documents(self, text: str) -> tuple[list[DocumentMatch], str | None]:
         folded = fold(text)
         out, unknown = [], None
-        pattern = re.compile(r"\b\d{1,6}(?:\s*/\s*\d{4})?\s*/\s*[a-z]+(?:\s?-\s?[a-z]+)*|\b\d{1,4}-[a-z]{1,4}/[a-z]+")
+        pattern = re.compile(r"\b\d{1,6}(?:\s*/\s*\d{4})?\s*/\s*[a-z]+\d*(?:\s?-\s?[a-z]+\d*)*|\b\d{1,4}-[a-z]{1,4}/[a-z]+")
         for m in pattern.finditer(folded):
             key = _ref_key(m.group(0))
             docs = self._doc_keys.get(key)

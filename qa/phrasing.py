@@ -6,10 +6,10 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from ontology import codelists
+from ontology import codelists, reforms
 from ontology.folding import fold
 
-from .catalog import CatalogDocument
+from .catalog import Catalog, CatalogDocument
 
 KIND_VI = {"indicator": "chỉ tiêu", "sub_item": "chỉ tiêu thành phần", "task": "nhiệm vụ", "duty": "trách nhiệm tổ chức thực hiện",
            "info_item": "mục thông tin chung", "team": "đoàn kiểm tra"}
@@ -208,3 +208,35 @@ def interpretation(pq, catalog=None) -> str:
     if asked:
         parts.append(f"Hỏi: {asked}")
     return " · ".join(parts)
+
+
+# ---------------------------------------------------------------- the 2025 reorganisation
+def change_text(change, catalog: Catalog, with_result: bool = True, brief: bool = True) -> str:
+    """One change as answers state it: "Sở Y tế (Bắc Giang) từ 01/3/2025 (phần bảo trợ xã hội, …;
+    Nghị định 45/2025/NĐ-CP)". `brief` leaves out what merged with what and any note on the basis."""
+    rule = change.rule
+    kinds = reforms.kind_labels()
+    functions = reforms.functions()
+    moved = ", ".join(functions[f].label for f in rule.functions)
+    if rule.kind == "transfer":
+        what = f"phần {moved}"
+    elif rule.kind == "province-merger":
+        what = "sáp nhập tỉnh"
+    elif brief:
+        what = ""
+    else:
+        what = f"{kinds[rule.kind]}: {moved}" if moved else kinds[rule.kind]
+    basis = "; ".join(reforms.short_reference(b) for b in rule.bases) if brief else rule.basis_text()
+    details = [what, basis, "" if rule.confirmed else kinds["partly"]]
+    head = ", ".join(agent_name(catalog, r) for r in change.results) + " " if with_result else ""
+    return f"{head}từ {vn_date(rule.date.isoformat())} ({'; '.join(d for d in details if d)})"
+
+
+def agent_name(catalog: Catalog, iri: str) -> str:
+    """"Sở Y tế (Bắc Giang)": the agency's label with its province unless the label holds it."""
+    agent = catalog.agents.get(iri)
+    if agent is None:
+        return iri.rsplit("/", 1)[-1]
+    if agent.province and fold(agent.province) not in fold(agent.label):
+        return f"{agent.label} ({agent.province})"
+    return agent.label

@@ -1,8 +1,9 @@
 """Frozen records of the QA stage: parsed questions and answers (the contract's JSON)."""
 from __future__ import annotations
 
-from enum import Enum
 from dataclasses import dataclass, field
+from datetime import date
+from enum import Enum
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,7 @@ class Intent(str, Enum):
     AGENCY_RANKING = "agency_ranking"
     PLAN_FACT = "plan_fact"
     CLARIFY = "clarify"
+    SUCCESSION = "succession"
     SEARCH = "search"
 
 
@@ -95,6 +97,9 @@ class ParsedQuestion:
     clarify: tuple[str, ...] = ()  # close names when a misspelt one is not clearly one of them
     part: str | None = None  # the heading of the plan's part the items stand under
     topic_cued: bool = False  # the topic filters items (said so, or nothing else to filter by)
+    provinces_named: tuple[str, ...] = ()  # every province the question names, in order
+    succession: bool = False  # asks what became of an agency or province ("nay là", "sáp nhập")
+    as_of: date | None = None  # names mean what they meant on this day (None: today)
 
 
 @dataclass(frozen=True)
@@ -124,6 +129,7 @@ class AnswerItem:
     grounds: tuple[str, ...] = ()
     group: bool = False
     score: float | None = None
+    predecessor: str | None = None  # the former agency whose item this is (2025 reorganisation)
 
     def to_json(self) -> dict:
         """Plain JSON types, field by field (dataclasses.asdict deep-copies every value, 0.15 ms an item)."""
@@ -136,6 +142,7 @@ class AnswerItem:
              "target": self.target, "grounds": list(self.grounds), "group": self.group}
         if self.score is not None:
             d["score"] = self.score
+        d["predecessor"] = self.predecessor
         return d
 
 

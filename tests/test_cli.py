@@ -98,3 +98,19 @@ def test_ingest_of_a_pdf_shows_a_progress_bar_per_page(tmp_path, shared_dev_docs
     assert proc.returncode == 0, proc.stderr
     assert "binh_dinh_2024.pdf" in proc.stderr and "5/5" in proc.stderr and "trang" in proc.stderr
     assert "binh_dinh_2024.pdf: 27 chỉ tiêu" in proc.stdout
+
+
+def test_ask_as_of_a_day_reads_names_as_they_were_then(cli_store):
+    """`--as-of`: before 1/3/2025 Sở Khoa học và Công nghệ of Khánh Hòa had not taken over the
+    former Sở Thông tin và Truyền thông; afterwards it carries on its indicators."""
+    store, _ = cli_store
+    question = "Sở Khoa học và Công nghệ Khánh Hòa chủ trì những chỉ tiêu nào?"
+    before = dtikg("ask", question, "--json", "--as-of", "31/12/2024", store=store)
+    after = dtikg("ask", question, "--json", "--as-of", "2025-03-01", store=store)
+    assert before.returncode == after.returncode == 0, before.stderr + after.stderr
+    assert json.loads(before.stdout)["count"] == 0
+    out = json.loads(after.stdout)
+    assert out["count"] > 20 and all(i["predecessor"] for i in out["items"] if not i["via_group"])
+    assert "Tên gọi tính đến ngày 01/3/2025" in out["interpretation"]
+    bad = dtikg("ask", question, "--as-of", "31/2/2025", store=store)
+    assert bad.returncode == 2 and "Ngày “31/2/2025” không hợp lệ" in bad.stderr

@@ -85,14 +85,22 @@ def _engine(args):
     return QAEngine(kg, embedder=embedder)
 
 
+def _day(text: str):
+    from qa.normalize import parse_day
+    try:
+        return parse_day(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def cmd_ask(args) -> int:
     engine = _engine(args)
     if args.jsonl:
         stream = sys.stdin if args.jsonl == "-" else open(args.jsonl, encoding="utf-8", errors="replace")
         for line in stream:
-            _print_json(engine.ask(line.rstrip("\n")))
+            _print_json(engine.ask(line.rstrip("\n"), as_of=args.as_of))
         return 0
-    answer = engine.ask(args.question or "")
+    answer = engine.ask(args.question or "", as_of=args.as_of)
     if args.json:
         _print_json(answer)
     else:
@@ -169,6 +177,9 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("question", nargs="?")
     sp.add_argument("--json", action="store_true")
     sp.add_argument("--jsonl", metavar="FILE", help="đọc mỗi dòng một câu hỏi ('-' là stdin)")
+    sp.add_argument("--as-of", type=_day, default=None, metavar="NGÀY",
+                    help="trả lời theo tên gọi cơ quan, tỉnh tại ngày này (01/7/2025 hoặc 2025-07-01); "
+                         "mặc định: hôm nay. Trước 01/3/2025 chưa áp dụng việc sắp xếp bộ máy năm 2025")
     store_opt(sp)
     sp.set_defaults(func=cmd_ask)
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "ontology.md"
-QUERIES = re.findall(r"### (.+?)\n\n```sparql\n(.+?)```", DOC.read_text(encoding="utf-8"), re.S)
+QUERIES = re.findall(r"### (.+?)\n\n(?:[^#`][^\n]*\n)*\n?```sparql\n(.+?)```", DOC.read_text(encoding="utf-8"), re.S)
 EXPECT = {  # title → (column, values that must appear)
     "Who leads what": ("province", {"Ninh Bình"}),
     "What grounds an indicator": ("text", {"Tỷ lệ doanh nghiệp có phát sinh thuế chuyển đổi số."}),
@@ -19,6 +19,7 @@ EXPECT = {  # title → (column, values that must appear)
     "Media type and converter": ("mediaType", {
         "text/plain", "application/pdf", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}),
     "Lines read from page 3": ("text", {"Tỷ lệ bệnh viện tuyến tỉnh triển khai bệnh án điện tử đạt 100%"}),
+    "What Sở Khoa học và Công nghệ of Khánh Hòa inherited": ("province", {"Khánh Hòa", "Ninh Thuận"}),
 }
 
 
