@@ -182,6 +182,16 @@ class Lineage:
         return [c for a in agents for c in self.by_result.get(a, ())
                 if c.rule.date <= as_of and not c.rule.applied_to_items]
 
+    def holders(self, agent: str, text: str, as_of: date) -> list[str]:
+        """Who holds an item of `agent` (of this text) as of a date: the agent while it exists,
+        else the successors the item passed to (the agent itself when it passed to none)."""
+        if self.is_current(agent, as_of):
+            return [agent]
+        out = [iri for iri, steps in self.successors(agent, as_of)
+               if all(moved_with(text, c.rule)[0] and c.rule.applied_to_items and c.rule.kind != "abolition"
+                      for c in steps)]
+        return out or [agent]
+
     @staticmethod
     def carries(inheritance: Inheritance, text: str) -> tuple[bool, bool]:
         """(whether an item of the predecessor, of this text, passed along the whole chain,

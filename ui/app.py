@@ -29,6 +29,7 @@ from fastapi.responses import HTMLResponse, Response  # noqa: E402
 
 from ingest.errors import DtikgError, too_large  # noqa: E402
 from ingest.records import ItemKind  # noqa: E402
+from qa.normalize import parse_day  # noqa: E402
 
 from . import tables  # noqa: E402
 from .documents import (  # noqa: E402
@@ -121,10 +122,17 @@ class WebApp:
         shutil.rmtree(self.export_dir, ignore_errors=True)
 
     # ------------------------------------------------------------------ Hỏi đáp
-    def ask(self, question: str) -> dict:
-        """The contract's answer object (the `/ask` API endpoint)."""
+    def ask(self, question: str, as_of: str | None = None) -> dict:
+        """The contract's answer object (the `/ask` API endpoint); `as_of`: the day names are read
+        on ("01/7/2025"; blank: today)."""
+        question = question if isinstance(question, str) else ""
+        try:
+            day = parse_day(as_of) if isinstance(as_of, str) and as_of.strip() else None
+        except ValueError as exc:
+            return {"question": question, "answer": str(exc), "count": None, "interpretation": "", "items": [],
+                    "intent": "error"}
         with self.lock:
-            return self.engine.ask(question if isinstance(question, str) else "")
+            return self.engine.ask(question, as_of=day)
 
     def render_answer(self, answer: dict | None):
         """Everything the page shows for a new answer; the filters start from 'all'."""
@@ -170,8 +178,10 @@ class WebApp:
                 pass
 
     # ------------------------------------------------------------------ Đồ thị
-    def matrix(self, scope: str | None, role: str | None):
-        return matrix_figure(self.engine.catalog, scope or ALL_SCOPE, role or "chủ trì")
+    def matrix(self, scope: str | None, role: str | None, current: bool = False):
+        """The responsibility matrix; `current`: by today's agencies and provinces (2025 reorganisation)."""
+        return matrix_figure(self.engine.catalog, scope or ALL_SCOPE, role or "chủ trì",
+                             as_of=self.engine.answerer.today if current else None)
 
     def matrix_scope_update(self):
         import gradio as gr
@@ -308,6 +318,10 @@ def build_blocks(webapp: WebApp):
                     question = gr.Textbox(label="Câu hỏi", placeholder="Ví dụ: Sở Y tế chủ trì những chỉ tiêu nào?",
                                           lines=1, max_lines=3, max_length=1000, autofocus=True, scale=6,
                                           elem_id="cau-hoi")
+                    as_of_box = gr.Textbox(label="Tên gọi tính đến ngày", placeholder="hôm nay, ví dụ 01/7/2025",
+                                           lines=1, max_lines=1, max_length=20, scale=2, min_width=160,
+                                           elem_id="tinh-den-ngay",
+                                           info="Tên cơ quan, tỉnh hiểu theo ngày này (sắp xếp bộ máy năm 2025)")
                     ask_btn = gr.Button("Hỏi", variant="primary", scale=1, min_width=100, elem_id="nut-hoi")
                 gr.Examples(examples=[[q] for q in EXAMPLE_QUESTIONS], inputs=[question], label="Câu hỏi mẫu")
                 answer_box = gr.HTML(tables.answer_html(None), elem_id="cau-tra-loi")
@@ -336,6 +350,8 @@ def build_blocks(webapp: WebApp):
                                            allow_custom_value=True, elem_id="ma-tran-pham-vi")
                     matrix_role_dd = gr.Dropdown(label="Vai trò", choices=matrix_roles(catalog), value="chủ trì",
                                                  allow_custom_value=True, elem_id="ma-tran-vai-tro")
+                    matrix_now_cb = gr.Checkbox(label="Gộp theo cơ quan, tỉnh hiện nay (sau sắp xếp năm 2025)",
+                                                value=False, elem_id="ma-tran-hien-nay")
                 matrix_plot = gr.Plot(webapp.matrix(ALL_SCOPE, "chủ trì"), label="Ma trận trách nhiệm",
                                       elem_id="ma-tran")
             with gr.Tab("Văn bản", id="van-ban"):
@@ -367,7 +383,7 @@ def build_blocks(webapp: WebApp):
                 sparql_out = gr.Dataframe(label="Kết quả truy vấn", interactive=False, wrap=True,
                                           elem_id="ket-qua-sparql", elem_classes="dtikg-frame")
 
-        asked = gr.on([ask_btn.click, question.submit], webapp.ask, inputs=question, outputs=answer_json,
+        asked = gr.on([ask_btn.click, question.submit], webapp.ask, inputs=[question, as_of_box], outputs=answer_json,
                       api_name="ask", concurrency_id="engine", concurrency_limit=1)
         asked.then(webapp.render_answer, inputs=answer_json,
                    outputs=[answer_box, province_dd, role_dd, group_cb, summary, results, xlsx_btn, csv_btn, graph_plot],
@@ -375,12 +391,13 @@ def build_blocks(webapp: WebApp):
         gr.on([province_dd.input, role_dd.input, group_cb.input], webapp.filter_answer,
               inputs=[answer_json, province_dd, role_dd, group_cb], outputs=[summary, results, xlsx_btn, csv_btn],
               api_name="loc_ket_qua")
-        gr.on([scope_dd.input, matrix_role_dd.input], webapp.matrix, inputs=[scope_dd, matrix_role_dd],
-              outputs=matrix_plot, api_name="ma_tran_trach_nhiem")
+        gr.on([scope_dd.input, matrix_role_dd.input, matrix_now_cb.input], webapp.matrix,
+              inputs=[scope_dd, matrix_role_dd, matrix_now_cb], outputs=matrix_plot, api_name="ma_tran_trach_nhiem")
         refresh_btn.click(webapp.documents, outputs=docs_table, api_name="danh_sach_van_ban")
         upload_btn.upload(upload_with_progress, inputs=upload_btn, outputs=[upload_status, docs_table, scope_dd],
                           api_name="nap_van_ban", concurrency_id="engine", concurrency_limit=1) \
-            .then(webapp.matrix, inputs=[scope_dd, matrix_role_dd], outputs=matrix_plot, api_visibility="private")
+            .then(webapp.matrix, inputs=[scope_dd, matrix_role_dd, matrix_now_cb], outputs=matrix_plot,
+                  api_visibility="private")
         gr.on([run_btn.click], webapp.sparql, inputs=[query_box, timeout_sl, rows_sl],
               outputs=[sparql_status, sparql_out], api_name="sparql")
         blocks.load(webapp.documents, outputs=docs_table, api_visibility="private")

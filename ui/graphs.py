@@ -6,6 +6,10 @@ import html
 import textwrap
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from datetime import date
+
+from qa.phrasing import vn_date
+from qa.succession import Lineage
 
 MAX_GRAPH_ITEMS = 40
 MAX_MATRIX_AGENCIES = 25
@@ -229,10 +233,13 @@ def matrix_roles(catalog) -> list[tuple[str, str]]:
 
 
 def responsibility_matrix(catalog, scope: str = ALL_SCOPE, role: str = "chủ trì",
-                          max_agencies: int = MAX_MATRIX_AGENCIES) -> tuple[list[str], list[str], list[list[int]], str]:
+                          max_agencies: int = MAX_MATRIX_AGENCIES,
+                          as_of: date | None = None) -> tuple[list[str], list[str], list[list[int]], str]:
     """(agencies, columns, counts, caption): how many items each named agency holds a role for,
-    per province (all items or one pillar) or per DTI pillar (one province)."""
+    per province (all items or one pillar) or per DTI pillar (one province). With `as_of`, by the
+    agencies and provinces of that day: an item of a former agency counts for its successor."""
     scope = scope or ALL_SCOPE
+    lineage = Lineage(catalog) if as_of else None
     if scope.startswith("tinh:"):
         province, pillar, by = scope[5:], None, "pillar"
         caption = f"Tỉnh {province}: số mục theo cơ quan và trụ cột DTI"
@@ -244,16 +251,30 @@ def responsibility_matrix(catalog, scope: str = ALL_SCOPE, role: str = "chủ tr
         caption = "Số mục theo cơ quan và tỉnh"
     if role and role != ALL_ROLES_VALUE:
         caption += f" (vai trò: {role})"
+    if lineage is not None:
+        change = lineage.province_change(province, as_of) if province else None
+        if change is not None:
+            province = change.new_province
+            caption = caption.replace(f"Tỉnh {scope[5:]}", f"Tỉnh {province}")
+        caption += f" — theo cơ quan, tỉnh tại ngày {vn_date(as_of.isoformat())}"
     cells: dict[tuple[str, str], set[str]] = defaultdict(set)
     for iri, assignments in catalog.assignments.items():
         item = catalog.items.get(iri)
-        if item is None or (province and item.province != province) or (pillar and item.pillar != pillar):
+        if item is None or (pillar and item.pillar != pillar):
             continue
-        column = (item.pillar or NO_PILLAR) if by == "pillar" else (item.province or "—")
         for a in assignments:
             if a.group or (role and role != ALL_ROLES_VALUE and a.role_label != role):
                 continue
-            cells[(a.agent_label, column)].add(iri)
+            holders = [(a.agent_label, item.province)]
+            if lineage is not None:
+                holders = [(catalog.agents[h].label if h in catalog.agents else a.agent_label,
+                            (catalog.agents[h].province if h in catalog.agents else None) or item.province)
+                           for h in lineage.holders(a.agent, item.text, as_of)]
+            for label, held_in in holders:
+                if province and held_in != province:
+                    continue
+                column = (item.pillar or NO_PILLAR) if by == "pillar" else (held_in or "—")
+                cells[(label, column)].add(iri)
     totals = Counter()
     for (agent, _), items in cells.items():
         totals[agent] += len(items)
@@ -263,11 +284,11 @@ def responsibility_matrix(catalog, scope: str = ALL_SCOPE, role: str = "chủ tr
     return agencies, columns, counts, caption
 
 
-def matrix_figure(catalog, scope: str = ALL_SCOPE, role: str = "chủ trì"):
+def matrix_figure(catalog, scope: str = ALL_SCOPE, role: str = "chủ trì", as_of: date | None = None):
     """The responsibility matrix as a Plotly heat map with the counts written in the cells."""
     import plotly.graph_objects as go
 
-    agencies, columns, counts, caption = responsibility_matrix(catalog, scope, role)
+    agencies, columns, counts, caption = responsibility_matrix(catalog, scope, role, as_of=as_of)
     if not agencies:
         return _empty_figure("Không có phân công nào cho lựa chọn này.")
     column_name = "Trụ cột" if (scope or "").startswith("tinh:") else "Tỉnh"

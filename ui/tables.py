@@ -30,6 +30,7 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("label", "Nội dung"),
     ("roles", "Vai trò"),
     ("via_group", "Giao qua nhóm cơ quan"),
+    ("predecessor", "Giao cho cơ quan tiền thân"),
     ("agencies", "Cơ quan thực hiện"),
     ("deadline", "Thời hạn"),
     ("target", "Mục tiêu"),
@@ -117,6 +118,7 @@ def answer_rows(answer: dict | None) -> list[dict]:
             "label": _text(item.get("label")),
             "roles": _texts(item.get("roles")),
             "via_group": bool(item.get("via_group")),
+            "predecessor": _text(item.get("predecessor")),
             "agencies": sorted(_texts(item.get("agencies")), key=_agency_order),
             "deadline": _text(item.get("deadline")),
             "target": _text(item.get("target")),
@@ -191,6 +193,9 @@ def rows_html(rows: list[dict]) -> str:
         roles = esc(", ".join(r["roles"])) or "—"
         if r["via_group"]:
             roles += " <span class='dtikg-group' title='Giao chung cho một nhóm cơ quan'>(qua nhóm)</span>"
+        if r.get("predecessor"):
+            roles += (" <span class='dtikg-group' title='Kế hoạch giao cho cơ quan tiền thân (sắp xếp bộ máy năm 2025)'>"
+                      f"(giao cho {esc(r['predecessor'])})</span>")
         agencies = "<br>".join(esc(a) for a in r["agencies"]) or "—"
         grounds = "<br>".join(esc(g) for g in r["grounds"]) or "—"
         if r["document"]:

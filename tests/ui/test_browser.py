@@ -193,3 +193,42 @@ def test_upload_word_and_pdf_plans_and_open_a_cited_page(page, upload_server, up
     assert "hồ sơ sức khỏe điện tử" in word.locator(".line.hl").inner_text()
     assert word.locator(".page").count() == 0 and "Word (.docx)" in word.locator("header").inner_text()
     word.screenshot(path=str(artifacts / "ui-nguon-docx.png"))
+
+
+def test_names_of_a_day_and_the_matrix_by_todays_agencies(page, web_server, artifacts):
+    """The 'Tên gọi tính đến ngày' box: before 1/3/2025 Sở KH&CN of Khánh Hòa holds none of the
+    plan's indicators, today it carries on those of the former Sở TT&TT, said row by row; the
+    matrix can count by today's agencies and provinces."""
+    _open(page, web_server)
+    question = "Sở Khoa học và Công nghệ Khánh Hòa chủ trì những chỉ tiêu nào?"
+    page.get_by_label("Tên gọi tính đến ngày").fill("31/12/2024")
+    box = page.get_by_label("Câu hỏi")
+    box.fill(question)
+    box.press("Enter")
+    page.wait_for_function("() => document.querySelector('#cau-tra-loi').innerText.includes('31/12/2024')",
+                           timeout=20000)
+    assert " 0 chỉ tiêu ở Khánh Hòa" in page.locator("#cau-tra-loi").inner_text()
+    page.get_by_label("Tên gọi tính đến ngày").fill("")
+    box.press("Enter")
+    page.wait_for_function("() => document.querySelector('#cau-tra-loi').innerText.includes('01/3/2025')",
+                           timeout=20000)
+    shown = page.locator("#cau-tra-loi").inner_text()
+    assert "Sở Thông tin và Truyền thông (Khánh Hòa) → Sở Khoa học và Công nghệ (Khánh Hòa) từ 01/3/2025" in shown
+    assert "(giao cho Sở Thông tin và Truyền thông (Khánh Hòa))" in page.locator("#bang-ket-qua").inner_text()
+    page.screenshot(path=str(artifacts / "ui-sap-xep-2025.png"), full_page=False)
+
+    page.get_by_label("Tên gọi tính đến ngày").fill("32/1/2025")
+    box.press("Enter")
+    page.wait_for_function("() => document.querySelector('#cau-tra-loi').innerText.includes('không hợp lệ')",
+                           timeout=20000)
+
+    page.get_by_role("tab", name="Đồ thị").click()
+    page.locator("#ma-tran .js-plotly-plot").wait_for(timeout=15000)
+    assert "Sở Thông tin và Truyền thông" in page.locator("#ma-tran").inner_text()
+    page.get_by_label("Gộp theo cơ quan, tỉnh hiện nay (sau sắp xếp năm 2025)").check()
+    page.wait_for_function("() => document.querySelector('#ma-tran').innerText.includes('theo cơ quan, tỉnh tại ngày')",
+                           timeout=15000)
+    matrix = page.locator("#ma-tran").inner_text()
+    assert "Sở Khoa học và Công nghệ" in matrix and "Sở Thông tin và Truyền thông" not in matrix
+    assert "Bắc Ninh" in matrix and "Bắc Giang" not in matrix
+    page.screenshot(path=str(artifacts / "ui-ma-tran-hien-nay.png"), full_page=True)

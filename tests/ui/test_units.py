@@ -73,12 +73,12 @@ def test_csv_and_xlsx_keep_text_as_text(tmp_path):
     assert data[0] == [h for _, h in tables.COLUMNS]
     assert data[1][3].startswith("'=HYPERLINK")  # no formula injection
     assert data[3][3] == "'- Nhiệm vụ chung"
-    assert data[2][13:] == ["3", "KH 86/KH-UBND (Đắk Lắk), trang 3, dòng 13"]
+    assert data[2][14:] == ["3", "KH 86/KH-UBND (Đắk Lắk), trang 3, dòng 13"]
     wb = load_workbook(tables.write_xlsx(rows, tmp_path / "a.xlsx", ANSWER["question"], ANSWER["answer"]))
     ws = wb["Kết quả"]
     assert ws.cell(row=2, column=4).data_type == "s"
     assert ws.cell(row=2, column=4).value.startswith("=HYPERLINK")
-    assert ws.cell(row=2, column=12).value == 66
+    assert ws.cell(row=2, column=13).value == 66
     assert wb["Câu hỏi"].cell(row=1, column=2).value == ANSWER["question"]
 
 
