@@ -64,13 +64,24 @@ def artifacts() -> Path:
     return ARTIFACTS
 
 
+def _shared(name: str) -> Path:
+    """A folder of ../shared (DTIKG_SHARED overrides it); the test is skipped when it is absent."""
+    path = Path(os.environ.get("DTIKG_SHARED", ROOT.parent / "shared")) / name
+    if not path.is_dir():
+        pytest.skip(f"../shared/{name} is not available")
+    return path
+
+
 @pytest.fixture(scope="session")
 def shared_dev_docs() -> Path:
     """../shared/dev-docs (development plans in office and web layouts), when present."""
-    path = Path(os.environ.get("DTIKG_SHARED", ROOT.parent / "shared")) / "dev-docs"
-    if not path.is_dir():
-        pytest.skip("../shared/dev-docs is not available")
-    return path
+    return _shared("dev-docs")
+
+
+@pytest.fixture(scope="session")
+def shared_reforms() -> Path:
+    """../shared/reforms (the researched 2025 reorganisation tables and their sources), when present."""
+    return _shared("reforms")
 
 
 # Two plans as provinces publish them, built here so that nothing outside the repository is
@@ -194,10 +205,7 @@ def scorer(shared_qa):
 @pytest.fixture(scope="session")
 def shared_qa() -> Path:
     """../shared/qa (the contract, dev questions and scorer), when present."""
-    path = Path(os.environ.get("DTIKG_SHARED", ROOT.parent / "shared")) / "qa"
-    if not path.is_dir():
-        pytest.skip("../shared/qa is not available")
-    return path
+    return _shared("qa")
 
 
 

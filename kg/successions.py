@@ -27,7 +27,6 @@ from .queries import query
 from .store import GraphStore, StoreError
 
 SUCCESSION_GRAPH = ID["graph/successions"]
-ENDING_KINDS = ("merger", "main", "alternative", "abolition")  # after these the original no longer exists
 METHOD_VERSION = "1"  # bump when the way rules are applied changes: stores' change events are rebuilt
 
 
@@ -122,21 +121,23 @@ def _named(agent: AgentRef) -> str:
 
 
 def store_agents(store: GraphStore) -> list[AgentRef]:
-    """The agencies and groups the ingested plans name."""
-    rows: dict[str, dict] = {}
-    for r in store.select(query("succession_agents")):
-        entry = rows.setdefault(str(r["agent"]), {"label": None, "type": None, "province": None, "category": None,
-                                                  "group": False, "covers": set()})
-        if r["label"] is not None and (entry["label"] is None or str(r["label"]) < entry["label"]):
-            entry["label"] = str(r["label"])
-        for key in ("type", "province", "category"):
-            if r[key] is not None and entry[key] is None:
-                entry[key] = str(r[key])
-        entry["group"] = entry["group"] or str(r["group"]).lower() == "true"
-        if r["covers"] is not None:
-            entry["covers"].add(str(r["covers"]))
-    return [AgentRef(iri, e["label"] or iri.rsplit("/", 1)[-1], e["type"], e["province"], e["category"], e["group"],
-                     tuple(sorted(e["covers"]))) for iri, e in sorted(rows.items())]
+    """The agencies and groups the ingested plans name (read by the catalog's linear queries: one
+    row per fact, no joins across the documents' graphs)."""
+    labels = {str(r["s"]): str(r["label"]) for r in store.select(query("catalog_labels"))}
+    facts: dict[str, dict[str, list[str]]] = {}
+    for r in store.select(query("catalog_agents")):
+        facts.setdefault(str(r["agent"]), {}).setdefault(str(r["p"]), []).append(str(r["o"]))
+    out = []
+    for iri, props in sorted(facts.items()):
+        def first(prop) -> str | None:
+            values = props.get(str(prop))
+            return min(values) if values else None
+        province = first(DTI.province)
+        out.append(AgentRef(iri, first(SKOS.prefLabel) or iri.rsplit("/", 1)[-1], first(DTI.agencyType),
+                            labels.get(province) if province else None, first(DTI.agencyCategory),
+                            str(DTI.AgencyGroup) in props.get(str(RDF.type), []),
+                            tuple(sorted(set(props.get(str(DTI.coversAgencyCategory), []))))))
+    return out
 
 
 class SuccessionBuilder:
@@ -202,7 +203,7 @@ class SuccessionBuilder:
                 self._event(g, rule, agent, [result])
                 describe(result)
                 queue.append(result)
-                ended = ended or rule.kind in ENDING_KINDS
+                ended = ended or rule.ends_original
             if ended or not agent.province:
                 continue
             new = self.mergers.get(agent.province, agent.province)

@@ -15,8 +15,9 @@ from rdflib import Graph
 from .folding import fold
 from .namespaces import CODE, DCTERMS, DTI, ELI, PROV, RDF, RDFS, REFORMS_FILE, SKOS
 
-# What a rule moves: its kind's local name in the change-kind code list.
-WHOLE_KINDS = ("merger", "main", "province-merger")  # the original ends and the result carries it on
+# Change kinds by their local name in the change-kind code list.
+WHOLE_KINDS = ("merger", "main", "province-merger")  # the result carries on the whole original
+ENDING_KINDS = (*WHOLE_KINDS, "alternative", "abolition")  # after these the original no longer exists
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,10 @@ class SuccessionRule:
     confirmed: bool = True
     comment: str | None = None
     sources: tuple[str, ...] = ()
+
+    @property
+    def ends_original(self) -> bool:
+        return self.kind in ENDING_KINDS
 
     @property
     def applied_to_items(self) -> bool:

@@ -27,6 +27,7 @@ from .topics import TopicMatcher, term_share, terms
 ANSWER_KIND = {"sub_item": "indicator"}
 TEAM_ROLES = ("team_leader", "team_deputy", "team_member", "inspected")
 MAX_LISTED = 60
+MAX_AGENTS_EXPLAINED = 10  # what-happened answers explain this many agencies one by one
 
 
 class Answerer:
@@ -37,6 +38,7 @@ class Answerer:
         self.retriever = retriever
         self.mode = mode
         self._group_index: dict | None = None
+        self._covering: dict[frozenset, list] = {}
         self._plan_references: dict[str, str] = {}
         self._families = self.families()
         self.topics = TopicMatcher(retriever)
@@ -233,7 +235,11 @@ class Answerer:
         return sorted(set(agents))
 
     def _groups_with(self, covers: set[str]) -> list:
-        return [g for g in self.catalog.agents.values() if g.group and g.covers and covers <= g.covers]
+        """The groups covering at least `covers` (an index over the catalog's groups, built once)."""
+        key = frozenset(covers)
+        if key not in self._covering:
+            self._covering[key] = [g for g in self.catalog.agents.values() if g.group and g.covers and key <= g.covers]
+        return self._covering[key]
 
     def _groups_covering(self, province: str | None, category: str) -> list:
         if self._group_index is None:
@@ -914,7 +920,8 @@ class Answerer:
         items: list[AnswerItem] = []
         agents = [a for a in self._agents_for(pq) if not pq.province or
                   self.catalog.agents[a].province in (pq.province, None)]
-        for agent in agents:
+        shown = agents[:MAX_AGENTS_EXPLAINED]
+        for agent in shown:
             name = agent_name(self.catalog, agent)
             now = self.lineage.successors(agent, as_of)
             if not now:
@@ -932,6 +939,12 @@ class Answerer:
                 items.append(AnswerItem(kind="agency", label=successor.label if successor else iri,
                                         province=successor.province if successor else None,
                                         group=bool(successor and successor.group)))
+        if len(agents) > len(shown):
+            rest = agents[len(shown):]
+            provinces = sorted({self.catalog.agents[a].province for a in rest if self.catalog.agents[a].province})
+            lines.append(f"… và {len(rest)} cơ quan, nhóm cơ quan cùng tên ở các tỉnh khác"
+                         + (f" ({', '.join(provinces)})" if provinces else "") + ", theo cùng các quy định trên. "
+                         "Hỏi kèm tên tỉnh để xem từng nơi.")
         if not agents:
             for province in pq.provinces_named or ((pq.province,) if pq.province else ()):
                 change = self.lineage.province_change(province, as_of)

@@ -15,9 +15,9 @@ from datetime import date
 from functools import lru_cache
 
 from ontology import reforms
-from ontology.folding import fold
 
 from .catalog import Catalog
+from .phrasing import words
 
 
 @dataclass(frozen=True)
@@ -33,7 +33,7 @@ class Change:
 
     @property
     def ends_original(self) -> bool:
-        return self.rule.kind in ("merger", "main", "alternative", "abolition", "province-merger")
+        return self.rule.ends_original
 
 
 @dataclass(frozen=True)
@@ -60,13 +60,10 @@ def _successors_of() -> dict[str, tuple[reforms.SuccessionRule, ...]]:
     return {k: tuple(v) for k, v in out.items()}
 
 
-def _words(text: str) -> str:
-    return " " + " ".join("".join(c if c.isalnum() else " " for c in fold(text)).split()) + " "
-
-
-def _mentions(words: str, rule: reforms.SuccessionRule) -> bool:
+def _mentions(padded: str, rule: reforms.SuccessionRule) -> bool:
+    """Whether a text (its folded words, padded with spaces) names a word of the rule's functions."""
     functions = reforms.functions()
-    return any(f" {' '.join(_words(t).split())} " in words for f in rule.functions for t in functions[f].terms)
+    return any(f" {words(t)} " in padded for f in rule.functions for t in functions[f].terms)
 
 
 def moved_with(text: str, rule: reforms.SuccessionRule) -> tuple[bool, bool]:
@@ -75,8 +72,8 @@ def moved_with(text: str, rule: reforms.SuccessionRule) -> tuple[bool, bool]:
     successor, one naming the words of two successors went with both, marked as not told."""
     if rule.kind not in ("transfer", "main") or not rule.from_type:
         return True, False
-    words = _words(text)
-    named = [r for r in _successors_of().get(rule.from_type, ()) if _mentions(words, r)]
+    padded = f" {words(text)} "
+    named = [r for r in _successors_of().get(rule.from_type, ()) if _mentions(padded, r)]
     if not any(r.kind == "transfer" for r in named):
         return rule.kind == "main", False
     return rule in named, rule in named and len(named) > 1

@@ -383,8 +383,15 @@ def build_blocks(webapp: WebApp):
                 sparql_out = gr.Dataframe(label="Kết quả truy vấn", interactive=False, wrap=True,
                                           elem_id="ket-qua-sparql", elem_classes="dtikg-frame")
 
+        # The page asks with the day the names are read on; `/ask` (README, API clients) with the
+        # question alone, names read as of today.
         asked = gr.on([ask_btn.click, question.submit], webapp.ask, inputs=[question, as_of_box], outputs=answer_json,
-                      api_name="ask", concurrency_id="engine", concurrency_limit=1)
+                      api_name="hoi_theo_ngay", concurrency_id="engine", concurrency_limit=1)
+
+        def ask(question: str) -> dict:
+            """The contract's answer object for one question."""
+            return webapp.ask(question)
+        gr.api(ask, api_name="ask", concurrency_id="engine", concurrency_limit=1)
         asked.then(webapp.render_answer, inputs=answer_json,
                    outputs=[answer_box, province_dd, role_dd, group_cb, summary, results, xlsx_btn, csv_btn, graph_plot],
                    api_visibility="private")

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import csv
-import os
 import re
 from datetime import date
 from pathlib import Path
 
-import pytest
 from rdflib import Literal, URIRef
 
 from kg.successions import SUCCESSION_GRAPH, province_mergers
@@ -18,14 +16,6 @@ from ontology.folding import fold
 from ontology.namespaces import DCTERMS, ORG, PROV, RDF
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture(scope="module")
-def shared_reforms() -> Path:
-    path = Path(os.environ.get("DTIKG_SHARED", ROOT.parent / "shared")) / "reforms"
-    if not path.is_dir():
-        pytest.skip("../shared/reforms is not available")
-    return path
 
 
 def _rows(path: Path) -> list[dict]:

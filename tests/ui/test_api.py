@@ -43,7 +43,8 @@ def answer(client):
 
 def test_endpoints_are_named(client):
     names = set(client.view_api(print_info=False, return_format="dict")["named_endpoints"])
-    assert names == {"/ask", "/loc_ket_qua", "/ma_tran_trach_nhiem", "/danh_sach_van_ban", "/nap_van_ban", "/sparql"}
+    assert names == {"/ask", "/hoi_theo_ngay", "/loc_ket_qua", "/ma_tran_trach_nhiem", "/danh_sach_van_ban",
+                     "/nap_van_ban", "/sparql"}
 
 
 def test_ask_returns_the_contract_object(answer, engine):
@@ -242,3 +243,13 @@ def test_password_protects_the_app_and_the_viewer(protected_web_server):
         Client(url, verbose=False)
     authed = Client(url, auth=credentials, verbose=False)
     assert authed.predict(QUESTION, api_name="/ask")["count"] == 7
+
+
+def test_ask_on_a_day(client):
+    """/hoi_theo_ngay: the page's question with the day its names are read on."""
+    question = "Sở Khoa học và Công nghệ Khánh Hòa chủ trì những chỉ tiêu nào?"
+    before = client.predict(question, "31/12/2024", api_name="/hoi_theo_ngay")
+    after = client.predict(question, "01/3/2025", api_name="/hoi_theo_ngay")
+    assert before["count"] == 0 and after["count"] > 20
+    bad = client.predict(question, "hôm qua", api_name="/hoi_theo_ngay")
+    assert bad["items"] == [] and "không hợp lệ" in bad["answer"]
