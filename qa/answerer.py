@@ -209,6 +209,12 @@ class Answerer:
                              f"các mục của chức năng đó không được tính ở đây.")
         return list(dict.fromkeys(notes))
 
+    def _split_successors(self, change, text: str) -> list[str]:
+        """The agencies an item of a split agency may have gone to: every successor of the same
+        original whose functions (or remainder) the item's text names."""
+        return [r for c in self.lineage.changes_from(change.original, change.rule.date)
+                if c.rule.date == change.rule.date and self.lineage.moves(c, text) for r in c.results]
+
     def _inheritance_text(self, inheritance: Inheritance) -> str:
         """"Sở Thông tin và Truyền thông (Ninh Thuận) → Sở Khoa học và Công nghệ (Ninh Thuận) từ …"."""
         return f"{agent_name(self.catalog, inheritance.agent)} → " + " → ".join(
@@ -283,9 +289,12 @@ class Answerer:
                 carried, unsure = self.lineage.carries(inheritance, item.text)
                 if not carried:
                     continue
+                if unsure and item_iri not in own:  # said in the answer, not counted as the agency's
+                    origins.setdefault(item_iri, (inheritance, True))
+                    continue
                 direct.setdefault(item_iri, set()).add(role)
                 if item_iri not in own:
-                    origins.setdefault(item_iri, (inheritance, unsure))
+                    origins[item_iri] = (inheritance, False)
         via: "OrderedDict[str, tuple[set[str], str]]" = OrderedDict()
         groups = {}
         for agent_iri in agents + [i.agent for i in inherited]:
@@ -607,14 +616,18 @@ class Answerer:
 
         direct = OrderedDict((i, r) for i, r in direct.items() if keep(i))
         via = OrderedDict((i, r) for i, r in via.items() if keep(i))
+        undecided = [i for i, (_, unsure) in origins.items() if unsure and i not in direct and keep(i)]
         topic = self._topic_filter(pq)
         if topic:
-            members = self.topics.members(topic, list(direct) + list(via))
+            members = self.topics.members(topic, list(direct) + list(via) + undecided)
             direct = OrderedDict((i, r) for i, r in direct.items() if i in members)
             via = OrderedDict((i, r) for i, r in via.items() if i in members)
+            undecided = [i for i in undecided if i in members]
         order = lambda kv: (self.catalog.items[kv[0]].province or "", self.catalog.items[kv[0]].file,  # noqa: E731
                             self.catalog.items[kv[0]].line)
-        origins = {i: o for i, o in origins.items() if i in direct}
+        # Items carried on from a predecessor: the counted ones, and those whose function cannot be
+        # told (flagged True), which the answer names apart.
+        origins = {i: o for i, o in origins.items() if i in direct or i in undecided}
         return OrderedDict(sorted(direct.items(), key=order)), OrderedDict(sorted(via.items(), key=order)), agents, \
             origins
 
@@ -654,6 +667,18 @@ class Answerer:
         via_items = [self._item(self.catalog.items[i], [role_label(r) for r in sorted(rs)], via_group=True)
                      for i, (rs, _g) in via.items()]
         notes = self._notes(pq, agents)
+        undecided = [i for i, (_, unsure) in origins.items() if unsure and i not in direct]
+        if undecided:
+            lines_undecided = [f"Không tách được thuộc chức năng nào nên không tính ở trên ({len(undecided)} mục: "
+                               "nội dung nêu chức năng của hơn một cơ quan tiếp nhận):"]
+            for iri in undecided:
+                item, inheritance = self.catalog.items[iri], origins[iri][0]
+                successors = sorted({agent_name(self.catalog, r) for c in inheritance.steps[:1]
+                                     for r in self._split_successors(c, item.text)})
+                lines_undecided.append(f"  – {item.number}. {item.text} — kế hoạch giao cho "
+                                       f"{agent_name(self.catalog, inheritance.agent)}; có thể thuộc "
+                                       f"{' hoặc '.join(successors)} {self._cite(item)}")
+            notes = lines_undecided + notes
         count = len(items)
         provinces = sorted({it.province or "" for it in items})
         if pq.agencies:
@@ -676,21 +701,18 @@ class Answerer:
                 " trong các kế hoạch đã nạp."
             text = ("Không. " if pq.yes_no and not text.startswith("Không:") else "") + text
             return self._empty(pq, "\n".join([text, *notes]), 0)
-        if origins:
+        if any(i in direct for i in origins):
             head += f" (tính đến ngày {vn_date(self._as_of(pq).isoformat())}, kể cả phần việc của các cơ quan tiền thân)"
         lines = [("Có. " if pq.yes_no else "") + head + (":" if items else ".")]
         # Own items by province; items carried on from a predecessor under the changes that led here.
         sections: "OrderedDict[str, list[tuple[str, AnswerItem]]]" = OrderedDict()
-        unsure: set[str] = set()
         as_of = self._as_of(pq)
         for iri, it in zip(direct, items):
             if iri in origins:
-                inheritance, doubtful = origins[iri]
+                inheritance = origins[iri][0]
                 plan = self._plan_reference(self.catalog.items[iri].file)
                 key = f"{self._inheritance_text(inheritance)} — do {agent_name(self.catalog, inheritance.agent)} " \
                       f"{role_text(pq.roles) if pq.roles else 'phụ trách'} trong {plan}"
-                if doubtful:
-                    unsure.add(iri)
             else:
                 change = self.lineage.province_change(it.province, as_of)
                 key = f"{it.province or 'Không rõ tỉnh'}" + (f" (nay thuộc tỉnh {change.new_province})"
@@ -706,8 +728,7 @@ class Answerer:
                 shown += 1
                 roles = f"[{', '.join(it.roles)}] " if it.roles else ""
                 due = f" — hạn: {it.deadline}" if pq.deadline and it.deadline else ""
-                doubt = " (không tách được thuộc chức năng nào)" if iri in unsure else ""
-                lines.append(f"  – {roles}{it.number}. {it.label}{due}{doubt} [{it.source.citation}]")
+                lines.append(f"  – {roles}{it.number}. {it.label}{due} [{it.source.citation}]")
         if len(items) > MAX_LISTED:
             lines.append(f"… và {len(items) - MAX_LISTED} mục nữa (xem bảng kết quả).")
         if via_items:

@@ -5,7 +5,8 @@ A current agency carries on the items of its predecessors: the agencies merged i
 agency of the provinces merged into its own, and the part of a split agency whose functions it
 took. Which items of a split agency belong to a moved function is told by the function's words
 (`skos:hiddenLabel` in ontology/reforms.ttl): an item naming the words of one transfer went with
-it, an item naming none stayed with the main successor, an item naming two cannot be told.
+it, an item naming none stayed with the main successor, an item naming two cannot be told (answers
+name it apart and count it for neither).
 """
 from __future__ import annotations
 
@@ -69,7 +70,7 @@ def _mentions(padded: str, rule: reforms.SuccessionRule) -> bool:
 def moved_with(text: str, rule: reforms.SuccessionRule) -> tuple[bool, bool]:
     """(whether an item of the original agency went with `rule`, whether that cannot be told):
     an item naming a transfer's words went with it, one naming none stayed with the main
-    successor, one naming the words of two successors went with both, marked as not told."""
+    successor, one naming the words of two successors cannot be told (moved, but not told)."""
     if rule.kind not in ("transfer", "main") or not rule.from_type:
         return True, False
     padded = f" {words(text)} "
@@ -188,6 +189,11 @@ class Lineage:
                if all(moved_with(text, c.rule)[0] and c.rule.applied_to_items and c.rule.kind != "abolition"
                       for c in steps)]
         return out or [agent]
+
+    @staticmethod
+    def moves(change: Change, text: str) -> bool:
+        """Whether an item of this text went with a change of its agency (applied changes only)."""
+        return change.rule.applied_to_items and moved_with(text, change.rule)[0]
 
     @staticmethod
     def carries(inheritance: Inheritance, text: str) -> tuple[bool, bool]:
