@@ -27,7 +27,7 @@ from .queries import query
 from .store import GraphStore, StoreError
 
 SUCCESSION_GRAPH = ID["graph/successions"]
-METHOD_VERSION = "1"  # bump when the way rules are applied changes: stores' change events are rebuilt
+METHOD_VERSION = "2"  # bump when the way rules are applied changes: stores' change events are rebuilt
 
 
 @dataclass(frozen=True)
@@ -151,7 +151,8 @@ class SuccessionBuilder:
             if rule.from_type:
                 self.by_type.setdefault(rule.from_type, []).append(rule)
         self.district_rule = next(r for r in self.rules if r.from_category == "district")
-        self.province_rule = reforms.province_rule()
+        self.province_rule = reforms.province_rule("province")
+        self.agency_province_rule = reforms.province_rule("agency")
 
     def seeds(self, agents: list[AgentRef]) -> list[AgentRef]:
         """The plans' agencies, and every agency type a rule starts from in every province."""
@@ -216,7 +217,7 @@ class SuccessionBuilder:
             if agent.group or new == agent.province:
                 continue
             result = _moved(agent, new)
-            self._event(g, self.province_rule, agent, [result], new)
+            self._event(g, self.agency_province_rule, agent, [result], new)
             describe(result)
             queue.append(result)
         self._provinces(g, describe)

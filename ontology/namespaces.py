@@ -118,6 +118,7 @@ class DTI(DefinedNamespace):
     toType: URIRef
     fromCategory: URIRef
     toGroup: URIRef
+    appliesTo: URIRef
     changeKind: URIRef
     function: URIRef
     legalBasis: URIRef

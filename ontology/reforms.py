@@ -49,6 +49,7 @@ class SuccessionRule:
     from_category: str | None = None
     to_type: str | None = None
     to_group: str | None = None
+    applies_to: str | None = None  # a province merger: "province" (the units) or "agency" (their agencies)
     functions: tuple[str, ...] = ()
     bases: tuple[LegalBasis, ...] = ()
     basis_note: str | None = None
@@ -141,12 +142,13 @@ def rules() -> tuple[SuccessionRule, ...]:
         out.append(SuccessionRule(
             iri=str(iri), kind=kind, date=date.fromisoformat(one(PROV.atTime)),
             from_type=one(DTI.fromType), from_category=one(DTI.fromCategory), to_type=one(DTI.toType),
-            to_group=one(DTI.toGroup), functions=tuple(sorted(str(f) for f in g.objects(iri, DTI.function))),
+            to_group=one(DTI.toGroup), applies_to=one(DTI.appliesTo), functions=tuple(sorted(str(f) for f in g.objects(iri, DTI.function))),
             bases=tuple(sorted((bases[str(b)] for b in g.objects(iri, DTI.legalBasis)), key=_basis_order)),
             basis_note=one(DTI.basisNote), confirmed=confirmation == "confirmed", comment=one(RDFS.comment),
             sources=tuple(sorted(str(s) for s in g.objects(iri, DCTERMS.source)))))
     return tuple(out)
 
 
-def province_rule() -> SuccessionRule:
-    return next(r for r in rules() if r.kind == "province-merger")
+def province_rule(applies_to: str = "province") -> SuccessionRule:
+    """The merger rule of the provinces themselves, or ("agency") of each agency with its province."""
+    return next(r for r in rules() if r.kind == "province-merger" and r.applies_to == applies_to)

@@ -942,24 +942,32 @@ class Answerer:
         agents = [a for a in self._agents_for(pq) if not pq.province or
                   self.catalog.agents[a].province in (pq.province, None)]
         shown = agents[:MAX_AGENTS_EXPLAINED]
+        # Agencies whose changes read the same (the district bodies of one province) are said once.
+        explained: "OrderedDict[tuple[str, ...], list[str]]" = OrderedDict()
         for agent in shown:
-            name = agent_name(self.catalog, agent)
             now = self.lineage.successors(agent, as_of)
             if not now:
                 inherited = self.lineage.predecessors(agent, as_of)
-                text = f"{name} không thay đổi tên gọi trong đợt sắp xếp năm 2025 (tính đến ngày {when})."
-                if inherited:
-                    text += " Cơ quan này tiếp nhận: " + "; ".join(self._inheritance_text(i) for i in inherited) + "."
-                lines.append(text)
-                continue
-            lines.append(f"{name}, tính đến ngày {when}:")
-            for iri, steps in now:
-                lines.append("• " + " → ".join(change_text(c, self.catalog, brief=False) for c in steps)
-                             + self._rule_comments(steps))
+                body = (f"không thay đổi tên gọi trong đợt sắp xếp năm 2025 (tính đến ngày {when})."
+                        + (" Cơ quan này tiếp nhận: " + "; ".join(self._inheritance_text(i) for i in inherited) + "."
+                           if inherited else ""),)
+            else:
+                body = tuple(dict.fromkeys("• " + " → ".join(change_text(c, self.catalog, brief=False) for c in steps)
+                                           + self._rule_comments(steps) for _, steps in now))
+            explained.setdefault(body, []).append(agent_name(self.catalog, agent))
+            for iri, _ in now:
                 successor = self.catalog.agents.get(iri)
-                items.append(AnswerItem(kind="agency", label=successor.label if successor else iri,
-                                        province=successor.province if successor else None,
-                                        group=bool(successor and successor.group)))
+                item = AnswerItem(kind="agency", label=successor.label if successor else iri,
+                                  province=successor.province if successor else None,
+                                  group=bool(successor and successor.group))
+                if item not in items:
+                    items.append(item)
+        for body, names in explained.items():
+            if body[0].startswith("•"):
+                lines.append(f"{'; '.join(names)}, tính đến ngày {when}:")
+                lines.extend(body)
+            else:
+                lines.append(f"{'; '.join(names)} {body[0]}")
         if len(agents) > len(shown):
             rest = agents[len(shown):]
             provinces = sorted({self.catalog.agents[a].province for a in rest if self.catalog.agents[a].province})
@@ -970,8 +978,8 @@ class Answerer:
             for province in pq.provinces_named or ((pq.province,) if pq.province else ()):
                 change = self.lineage.province_change(province, as_of)
                 if change is not None:
-                    partners = sorted({c.old_province for c in self.lineage.merged_into(change.new_province, as_of)}
-                                      | {change.new_province} - {province})
+                    partners = sorted(({c.old_province for c in self.lineage.merged_into(change.new_province, as_of)}
+                                       | {change.new_province}) - {province})
                     lines.append(f"Tỉnh {province} hợp nhất với {', '.join('tỉnh ' + p for p in partners)} thành "
                                  f"tỉnh {change.new_province}, "
                                  f"{change_text(change, self.catalog, with_result=False, brief=False)}."

@@ -223,6 +223,9 @@ class QuestionParser:
             {(m.start(), label) for key, label in self._all_provinces for m in re.finditer(rf" {re.escape(key)} ", q)})]
         if province is not None and province not in provinces_named:
             provinces_named.insert(0, province)
+        for label in provinces_named:  # "Hà Nam và Nam Định": every name is a province, none a topic
+            if label != province:
+                take(rf"(tinh )?{re.escape(norm(label))}")
         if province is None and documents:
             owners = {self.catalog.documents[iri].province for d in documents for iri in d.docs
                       if iri in self.catalog.documents}
@@ -239,7 +242,7 @@ class QuestionParser:
         baseline = bool(re.search(r" nam 20\d\d ", q) and achieved and not deadline and not counted
                         and not re.search(r" (chi tieu|muc tieu) nam 20\d\d ", q))
         target = self._target(q, counted, baseline, team, text)
-        succession = bool(re.search(rf"(?<= )(?:{_ASK_SUCCESSION})(?= )", q))
+        succession = bool(take(_ASK_SUCCESSION))
         if succession and target is Target.AGENCIES and re.search(rf"(?<= )(?:{_ASK_ITEMS})(?= )", q):
             target = Target.ITEMS  # "… những nhiệm vụ nào, nay cấp nào làm thay?": the successor is a note
         # Role words name a role when someone holds it: an agency named, or asked for ("ai chủ

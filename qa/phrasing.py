@@ -121,7 +121,8 @@ _ASKED = {
     "unknown_agency": "cơ quan", "unknown_document": "văn bản", "agency_provinces": "các tỉnh",
     "item_agencies": "cơ quan phụ trách", "agency_items": "các mục được giao", "deadline_items": "các mục theo thời hạn",
     "item_details": "chi tiết một mục", "list_items": "danh sách các mục", "topic_provinces": "các tỉnh có nội dung này",
-    "agency_ranking": "cơ quan được giao nhiều nhất", "clarify": "cần làm rõ tên", "plan_fact": "thông tin nêu trong kế hoạch", "search": "tìm theo nội dung (không phải câu trả lời chính xác)",
+    "agency_ranking": "cơ quan được giao nhiều nhất", "clarify": "cần làm rõ tên",
+    "succession": "cơ quan, tỉnh hiện nay (sắp xếp năm 2025)", "plan_fact": "thông tin nêu trong kế hoạch", "search": "tìm theo nội dung (không phải câu trả lời chính xác)",
 }
 
 
@@ -171,7 +172,7 @@ def interpretation(pq, catalog=None) -> str:
     elif pq.unknown_agency:
         parts.append(f"Cơ quan: {pq.unknown_agency} (không có trong các kế hoạch đã nạp)")
     if pq.province:
-        parts.append(f"Tỉnh: {pq.province}")
+        parts.append("Tỉnh: " + ", ".join(pq.provinces_named or (pq.province,)))
     if pq.clarify and not (pq.agencies and pq.province):
         parts.append("Chưa rõ: " + " / ".join(pq.clarify))
     if pq.roles:

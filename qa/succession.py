@@ -96,11 +96,9 @@ class Lineage:
             self.by_original[c.original].append(c)
             for r in c.results:
                 self.by_result[r].append(c)
-            if c.rule.kind == "province-merger" and c.old_province and c.new_province:
-                agent = catalog.agents.get(c.original)
-                if agent is not None and agent.agency_type and agent.agency_type.endswith("/ubnd-tinh"):
-                    self.province_changes[c.old_province] = c
-                    self.province_parts[c.new_province].append(c)
+            if c.rule.applies_to == "province" and c.old_province and c.new_province:
+                self.province_changes[c.old_province] = c
+                self.province_parts[c.new_province].append(c)
 
     @staticmethod
     def rules_on(document: str) -> list[reforms.SuccessionRule]:
