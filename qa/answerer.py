@@ -716,7 +716,7 @@ class Answerer:
             else:
                 change = self.lineage.province_change(it.province, as_of)
                 key = f"{it.province or 'Không rõ tỉnh'}" + (f" (nay thuộc tỉnh {change.new_province})"
-                                                           if change and len(self._scope(pq)) > 1 else "")
+                                                           if change else "")
             sections.setdefault(key, []).append((iri, it))
         shown = 0
         inherited_keys = {k for k, rows in sections.items() if rows[0][0] in origins}
