@@ -85,6 +85,14 @@ def question_role_cues() -> tuple[tuple[str, tuple[str, ...], bool], ...]:
 
 
 @lru_cache(maxsize=None)
+def role_group(label: str) -> tuple[str, ...]:
+    """The roles a role's label asks for, as questions read it: "chủ trì" → lead, and the
+    "chủ trì theo dõi, đánh giá" and "chủ trì tổng hợp" that start with it. Answers and the
+    responsibility matrix count by the same groups."""
+    key = _words(label)
+    return next((roles for phrase, roles, weak in question_role_cues() if phrase == key and not weak), ())
+
+
 def question_phrases(notation: str) -> str:
     """A regular-expression alternation of the folded phrases of one concept of the question
     code list ("agency": "co quan nao|don vi nao|…|ai"), longest first (folded words are

@@ -65,9 +65,9 @@ SPARQL_PREFIXES = "PREFIX dti: <https://dtikg.vn/ontology#>\nPREFIX skos: <http:
 SPARQL_EXAMPLE_LABELS = ("Số chỉ tiêu theo tỉnh", "20 mục của Ninh Bình", "Số bộ ba (triple) theo đồ thị con",
                          "ASK: đồ thị có dữ liệu không?")
 SPARQL_EXAMPLES = (
-    SPARQL_PREFIXES + "SELECT ?tinh (COUNT(?muc) AS ?so_muc) WHERE {\n  ?muc dti:kind \"indicator\" ; "
+    SPARQL_PREFIXES + "SELECT ?tinh (COUNT(DISTINCT ?muc) AS ?so_muc) WHERE {\n  ?muc dti:kind \"indicator\" ; "
     "dti:province/skos:prefLabel ?tinh .\n} GROUP BY ?tinh ORDER BY DESC(?so_muc)",
-    SPARQL_PREFIXES + "SELECT ?so ?noi_dung WHERE {\n  ?muc dti:itemNumber ?so ; dti:text ?noi_dung ; "
+    SPARQL_PREFIXES + "SELECT DISTINCT ?so ?noi_dung WHERE {\n  ?muc dti:itemNumber ?so ; dti:text ?noi_dung ; "
     "dti:province/skos:prefLabel \"Ninh Bình\"@vi .\n} LIMIT 20",
     "SELECT ?g (COUNT(*) AS ?so_bo_ba) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g",
     "ASK { ?s ?p ?o }",
@@ -82,6 +82,7 @@ CSS = """
 .dtikg-table thead th{position:sticky;top:0;background:var(--background-fill-secondary);z-index:1}
 .dtikg-num{font-weight:600}
 .dtikg-kind,.dtikg-group{color:var(--body-text-color-subdued);font-size:.8rem}
+.dtikg-section{font-size:1rem;margin:1rem 0 .4rem}
 .dtikg-sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
 .dtikg-table a:focus,.dtikg-answer a:focus{outline:2px solid var(--color-accent);outline-offset:1px}
 .dtikg-answer a,.dtikg-table a{padding:0}
@@ -143,22 +144,20 @@ class WebApp:
         return (tables.answer_html(answer),
                 gr.Dropdown(choices=tables.province_choices(rows), value=tables.ALL_PROVINCES),
                 gr.Dropdown(choices=tables.role_choices(rows), value=tables.ALL_ROLES),
-                gr.Checkbox(value=True), summary, table_html, xlsx, csv_path, answer_figure(answer))
+                summary, table_html, xlsx, csv_path, answer_figure(answer))
 
-    def filter_answer(self, answer: dict | None, province: str | None, role: str | None,
-                      include_group: bool = True):
-        """The results table, its summary and the downloads for one province and role."""
+    def filter_answer(self, answer: dict | None, province: str | None, role: str | None):
+        """The results tables, their summary and the downloads for one province and role."""
         answer = answer if isinstance(answer, dict) else None
-        rows = tables.filter_rows(tables.answer_rows(answer), province, role, bool(include_group))
-        table_html, summary, xlsx, csv_path = self._table(answer, rows, total=len((answer or {}).get("items") or []))
+        every = tables.answer_rows(answer)
+        table_html, summary, xlsx, csv_path = self._table(answer, tables.filter_rows(every, province, role), every)
         return summary, table_html, xlsx, csv_path
 
-    def _table(self, answer: dict | None, rows: list[dict], total: int | None = None):
+    def _table(self, answer: dict | None, rows: list[dict], every: list[dict] | None = None):
         if answer is None:
             return "<p class='dtikg-empty'>Chưa có kết quả.</p>", "", None, None
-        total = len(rows) if total is None else total
         xlsx, csv_path = self._exports(rows, answer)
-        return tables.rows_html(rows), tables.summary_text(len(rows), total), xlsx, csv_path
+        return tables.rows_html(rows), tables.summary_text(rows, rows if every is None else every), xlsx, csv_path
 
     def _exports(self, rows: list[dict], answer: dict) -> tuple[str, str]:
         self._prune_exports()
@@ -330,8 +329,6 @@ def build_blocks(webapp: WebApp):
                                               value=tables.ALL_PROVINCES, allow_custom_value=True, elem_id="loc-tinh")
                     role_dd = gr.Dropdown(label="Lọc theo vai trò", choices=[tables.ALL_ROLES],
                                           value=tables.ALL_ROLES, allow_custom_value=True, elem_id="loc-vai-tro")
-                    group_cb = gr.Checkbox(label="Gồm cả mục giao chung cho nhóm cơ quan", value=True,
-                                           elem_id="loc-nhom")
                 summary = gr.Markdown(elem_id="tom-tat")
                 results = gr.HTML("<p class='dtikg-empty'>Chưa có kết quả.</p>", elem_id="bang-ket-qua")
                 with gr.Row():
@@ -393,10 +390,10 @@ def build_blocks(webapp: WebApp):
             return webapp.ask(question)
         gr.api(ask, api_name="ask", concurrency_id="engine", concurrency_limit=1)
         asked.then(webapp.render_answer, inputs=answer_json,
-                   outputs=[answer_box, province_dd, role_dd, group_cb, summary, results, xlsx_btn, csv_btn, graph_plot],
+                   outputs=[answer_box, province_dd, role_dd, summary, results, xlsx_btn, csv_btn, graph_plot],
                    api_visibility="private")
-        gr.on([province_dd.input, role_dd.input, group_cb.input], webapp.filter_answer,
-              inputs=[answer_json, province_dd, role_dd, group_cb], outputs=[summary, results, xlsx_btn, csv_btn],
+        gr.on([province_dd.input, role_dd.input], webapp.filter_answer,
+              inputs=[answer_json, province_dd, role_dd], outputs=[summary, results, xlsx_btn, csv_btn],
               api_name="loc_ket_qua")
         gr.on([scope_dd.input, matrix_role_dd.input, matrix_now_cb.input], webapp.matrix,
               inputs=[scope_dd, matrix_role_dd, matrix_now_cb], outputs=matrix_plot, api_name="ma_tran_trach_nhiem")

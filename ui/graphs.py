@@ -8,6 +8,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
+from ontology import codelists
+from ontology.lexicon import role_group
 from qa.phrasing import vn_date
 from qa.succession import Lineage
 
@@ -249,8 +251,11 @@ def responsibility_matrix(catalog, scope: str = ALL_SCOPE, role: str = "chủ tr
     else:
         province, pillar, by = None, None, "province"
         caption = "Số mục theo cơ quan và tỉnh"
+    group: tuple[str, ...] = ()
     if role and role != ALL_ROLES_VALUE:
-        caption += f" (vai trò: {role})"
+        group = role_group(role)
+        labels = sorted((codelists.role(r).label for r in group), key=lambda label: label != role)
+        caption += f" (vai trò: {role}" + (f" — gồm {', '.join(labels)}" if len(labels) > 1 else "") + ")"
     if lineage is not None:
         change = lineage.province_change(province, as_of) if province else None
         if change is not None:
@@ -263,7 +268,8 @@ def responsibility_matrix(catalog, scope: str = ALL_SCOPE, role: str = "chủ tr
         if item is None or (pillar and item.pillar != pillar):
             continue
         for a in assignments:
-            if a.group or (role and role != ALL_ROLES_VALUE and a.role_label != role):
+            if a.group or (role and role != ALL_ROLES_VALUE and
+                           (a.role not in group if group else a.role_label != role)):
                 continue
             holders = [(a.agent_label, item.province)]
             if lineage is not None:

@@ -144,9 +144,8 @@ def role_choices(rows: list[dict]) -> list[str]:
     return [ALL_ROLES, *roles]
 
 
-def filter_rows(rows: list[dict], province: str | None = None, role: str | None = None,
-                include_group: bool = True) -> list[dict]:
-    """Rows of one province and one role; `include_group=False` drops collective assignments."""
+def filter_rows(rows: list[dict], province: str | None = None, role: str | None = None) -> list[dict]:
+    """Rows of one province and one role."""
     out = []
     for r in rows:
         if province and province != ALL_PROVINCES:
@@ -156,8 +155,6 @@ def filter_rows(rows: list[dict], province: str | None = None, role: str | None 
             elif r["province"] != province:
                 continue
         if role and role != ALL_ROLES and role not in r["roles"]:
-            continue
-        if not include_group and r["via_group"]:
             continue
         out.append(r)
     return out
@@ -180,9 +177,22 @@ def plain_rows(rows: list[dict]) -> list[list[str]]:
 
 # ---------------------------------------------------------------------------- HTML table
 def rows_html(rows: list[dict]) -> str:
-    """The results table shown on the page; each source is a link to the viewer."""
+    """The results shown on the page: the items the answer counts, then, in a section of their
+    own, those reached only through a collective assignment; each source links to the viewer."""
     if not rows:
         return '<p class="dtikg-empty" role="status">Không có mục nào phù hợp với bộ lọc.</p>'
+    counted = [r for r in rows if not r["via_group"]]
+    grouped = [r for r in rows if r["via_group"]]
+    parts = [_table(counted, "Các mục câu trả lời tính đến")] if counted else \
+        ['<p class="dtikg-empty" role="status">Không có mục nào được giao đích danh phù hợp với bộ lọc.</p>']
+    if grouped:
+        parts.append(f"<h3 class='dtikg-section' id='muc-giao-chung'>Giao chung cho nhóm cơ quan — không tính vào "
+                     f"số của câu trả lời ({len(grouped)} mục)</h3>")
+        parts.append(_table(grouped, "Các mục giao chung cho nhóm cơ quan"))
+    return "".join(parts)
+
+
+def _table(rows: list[dict], caption: str) -> str:
     head = ("<tr><th scope='col'>Tỉnh</th><th scope='col'>Mục</th><th scope='col'>Vai trò</th>"
             "<th scope='col'>Cơ quan thực hiện</th><th scope='col'>Thời hạn</th><th scope='col'>Mục tiêu</th>"
             "<th scope='col'>Căn cứ</th><th scope='col'>Nguồn</th></tr>")
@@ -217,7 +227,7 @@ def rows_html(rows: list[dict]) -> str:
             f"<td>{source}</td>"
             "</tr>")
     return ("<div class='dtikg-table-wrap'><table class='dtikg-table'>"
-            "<caption class='dtikg-sr'>Các mục trả lời câu hỏi</caption>"
+            f"<caption class='dtikg-sr'>{esc(caption)}</caption>"
             f"<thead>{head}</thead><tbody>{''.join(body)}</tbody></table></div>")
 
 
@@ -258,12 +268,16 @@ def answer_html(answer: dict | None) -> str:
     return f"<div class='dtikg-answer' role='status' aria-live='polite'>{heading}{text}</div>"
 
 
-def summary_text(shown: int, total: int) -> str:
-    if total == 0:
+def summary_text(shown: list[dict], every: list[dict]) -> str:
+    """"Hiển thị 7 mục câu trả lời tính đến (và 40 mục giao chung cho nhóm cơ quan, bảng riêng)":
+    the count of the table is the answer's count; a filter says how many of them it shows."""
+    if not every:
         return ""
-    if shown == total:
-        return f"Hiển thị {total} mục."
-    return f"Hiển thị {shown}/{total} mục theo bộ lọc."
+    counted, total = sum(not r["via_group"] for r in shown), sum(not r["via_group"] for r in every)
+    grouped = sum(r["via_group"] for r in shown)
+    text = f"Hiển thị {counted} mục câu trả lời tính đến" if counted == total else \
+        f"Hiển thị {counted}/{total} mục câu trả lời tính đến, theo bộ lọc"
+    return text + (f" (và {grouped} mục giao chung cho nhóm cơ quan, bảng riêng bên dưới)." if grouped else ".")
 
 
 # ---------------------------------------------------------------------------- downloads

@@ -65,9 +65,10 @@ def test_ask_any_string_gets_an_answer(client, question):
 
 def test_filters_and_downloads(client, answer):
     from openpyxl import load_workbook
-    summary, html, xlsx, csv_path = client.predict(answer, "Ninh Bình", "chủ trì", True, api_name="/loc_ket_qua")
+    summary, html, xlsx, csv_path = client.predict(answer, "Ninh Bình", "chủ trì", api_name="/loc_ket_qua")
     rows = [r for r in answer["items"] if r["province"] == "Ninh Bình" and "chủ trì" in r["roles"]]
-    assert f"{len(rows)}/{len(answer['items'])}" in summary
+    counted = [r for r in answer["items"] if not r["via_group"]]
+    assert f"{sum(not r['via_group'] for r in rows)}/{len(counted)} mục câu trả lời tính đến" in summary
     assert "Bắc Giang" not in html and "tai-lieu/000_b6c86109a8f1a47b.txt?dong=66#L66" in html
     sheet = load_workbook(xlsx)["Kết quả"]
     assert sheet.max_row == len(rows) + 1
@@ -76,10 +77,12 @@ def test_filters_and_downloads(client, answer):
         data = list(csv.reader(fh))
     assert data[0][0] == "Tỉnh" and len(data) == len(rows) + 1
     assert Path(xlsx).name == "ket-qua-hoi-dap.xlsx" and Path(csv_path).name == "ket-qua-hoi-dap.csv"
-    summary, html, _, _ = client.predict(answer, "Tất cả các tỉnh", "Tất cả vai trò", False, api_name="/loc_ket_qua")
-    direct = sum(1 for i in answer["items"] if not i["via_group"])
-    assert summary == f"Hiển thị {direct}/{len(answer['items'])} mục theo bộ lọc."
-    assert "(qua nhóm)" not in html
+    summary, html, _, _ = client.predict(answer, "Tất cả các tỉnh", "Tất cả vai trò", api_name="/loc_ket_qua")
+    grouped = sum(1 for i in answer["items"] if i["via_group"])
+    assert summary == (f"Hiển thị {answer['count']} mục câu trả lời tính đến (và {grouped} mục giao chung cho nhóm "
+                       "cơ quan, bảng riêng bên dưới).")
+    counted_part, _, grouped_part = html.partition("Giao chung cho nhóm cơ quan — không tính vào số")
+    assert "(qua nhóm)" not in counted_part and grouped_part.count("(qua nhóm)") == grouped
 
 
 def test_document_list(client, kg):

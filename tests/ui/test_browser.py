@@ -70,6 +70,12 @@ def test_ask_filter_download_and_open_a_citation(page, web_server, artifacts):
     page.wait_for_selector("#bang-ket-qua table tbody tr", timeout=20000)
     assert {"Ninh Bình", "Bắc Giang", "Thanh Hóa"} <= set(_provinces(page))
     assert "Sở Y tế chủ trì" in page.locator("#cau-tra-loi").inner_text()
+    # One count everywhere: the first table holds the 7 indicators the answer counts, the items
+    # reached through a group stand in a section of their own.
+    assert "7 chỉ tiêu" in page.locator("#cau-tra-loi").inner_text()
+    assert page.locator("#bang-ket-qua table").first.locator("tbody tr").count() == 7
+    assert page.locator("#muc-giao-chung").is_visible()
+    assert page.locator("#tom-tat").inner_text().startswith("Hiển thị 7 mục câu trả lời tính đến")
     understood = page.locator("#cau-tra-loi .dtikg-interpretation")  # what was understood, above the answer
     assert "Câu hỏi được hiểu là:" in understood.inner_text() and "Cơ quan: Sở Y tế" in understood.inner_text()
     shown = page.locator("#cau-tra-loi").inner_text()

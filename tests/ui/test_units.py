@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import re
+from datetime import date
 import unicodedata
 
 import pytest
@@ -43,7 +44,7 @@ def test_rows_filters_and_choices():
     assert len(tables.filter_rows(rows, "Ninh Bình", tables.ALL_ROLES)) == 1
     assert len(tables.filter_rows(rows, tables.NO_PROVINCE, None)) == 1
     assert len(tables.filter_rows(rows, None, "phối hợp")) == 1
-    assert len(tables.filter_rows(rows, None, None, include_group=False)) == 2
+    assert len(tables.filter_rows(rows, None, None)) == len(rows)
     assert tables.answer_rows({"items": ["odd", None]}) == []
     assert tables.answer_rows(None) == [] and tables.answer_rows({"items": "x"}) == []
     odd = tables.answer_rows({"items": [{"roles": "chủ trì", "label": 5, "source": {"line": "x", "document": 1}}]})
@@ -243,3 +244,46 @@ def test_serve_refuses_a_public_host_without_a_password(monkeypatch, capsys, tmp
     assert "--auth" in err and "mật khẩu" in err
     assert not (tmp_path / "never-built").exists()
     assert serve(host="127.0.0.1", port=7999, store=tmp_path / "never-built", auth="khong-dung") == 2
+
+
+def test_the_matrix_counts_by_the_role_groups_the_answers_use(engine):
+    """"chủ trì" in the matrix is "chủ trì" in an answer: chủ trì, chủ trì theo dõi, đánh giá and
+    chủ trì tổng hợp (ontology.lexicon.role_group), said in the caption."""
+    from ui.graphs import responsibility_matrix
+    agencies, columns, counts, caption = responsibility_matrix(engine.catalog, "all", "chủ trì")
+    assert "gồm chủ trì, chủ trì tổng hợp, chủ trì theo dõi, đánh giá" in caption
+    for agency, province in (("Sở Y tế", "Bắc Giang"), ("Văn phòng UBND tỉnh", "Thanh Hóa")):
+        question = f"{agency} {province} chủ trì những chỉ tiêu, nhiệm vụ nào?"
+        answer = engine.ask(question, as_of=date(2024, 12, 31))
+        held = sum(1 for i in answer["items"] if not i["via_group"] and i["kind"] != "duty")
+        assert counts[agencies.index(agency)][columns.index(province)] == held, question
+
+
+def test_each_sample_sparql_query_agrees_with_stats(engine):
+    """The SPARQL tab's sample queries count what `dtikg stats` counts (a province's label stands
+    in several graphs: a count over it must count distinct items)."""
+    from kg.sparql import run_readonly
+    from ui.app import SPARQL_EXAMPLES
+    stats = engine.kg.stats()
+    by_province = {}
+    for d in stats["documents"]:
+        by_province[d["province"]] = by_province.get(d["province"], 0) + d["indicators"]
+    per_province, items, triples, ask = (run_readonly(engine.kg.store, q) for q in SPARQL_EXAMPLES)
+    assert {r["tinh"]: int(r["so_muc"]) for r in per_province["rows"]} == {p: n for p, n in by_province.items() if n}
+    rows = [(r["so"], r["noi_dung"]) for r in items["rows"]]
+    assert len(rows) == len(set(rows)) == 20
+    assert sum(int(r["so_bo_ba"]) for r in triples["rows"]) == stats["triples"]
+    assert ask["boolean"] is True
+
+
+def test_the_table_shows_what_the_answer_counts_and_groups_apart(engine):
+    answer = engine.ask("Sở Y tế chủ trì những chỉ tiêu nào?")
+    rows = tables.answer_rows(answer)
+    page = tables.rows_html(rows)
+    counted, _, grouped = page.partition("Giao chung cho nhóm cơ quan — không tính vào số của câu trả lời")
+    assert counted.count("<tr>") - 1 == answer["count"] == 7
+    assert grouped.count("<tr>") - 1 == sum(1 for i in answer["items"] if i["via_group"]) > 0
+    summary = tables.summary_text(rows, rows)
+    assert summary.startswith("Hiển thị 7 mục câu trả lời tính đến") and "giao chung cho nhóm" in summary
+    one = tables.filter_rows(rows, "Ninh Bình")
+    assert tables.summary_text(one, rows).startswith("Hiển thị 3/7 mục câu trả lời tính đến, theo bộ lọc")
