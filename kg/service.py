@@ -345,6 +345,7 @@ class KnowledgeGraph:
             entry["number"] = str(row["number"]) if row["number"] else None
             entry["date"] = str(row["date"]) if row["date"] else None
             entry["year"] = int(row["year"]) if row["year"] else None
+            entry["media_type"] = str(row["mediaType"]).rsplit("media-types/", 1)[-1] if row["mediaType"] else None
             documents.append(entry)
         return {"triples": self.store.triple_count(), "documents": documents}
 

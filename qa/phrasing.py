@@ -48,6 +48,42 @@ def plan_reference(plan: CatalogDocument | None, file: str) -> str:
     return f"Kế hoạch{where}" if province else f"Kế hoạch ({file})"
 
 
+def plan_name(plan: CatalogDocument | None, file: str, province: str | None = None) -> str:
+    """How the app names a plan: "KH 11252/KH-UBND ngày 30/10/2023 — Khánh Hòa"; a plan without a
+    number by its title in sentence case ("Kế hoạch hoạt động của Ban chỉ đạo chuyển đổi số tỉnh
+    Bắc Giang năm 2024"); the file name only when nothing else is known."""
+    province = (plan.province if plan else None) or province
+    tail = f" — {province}" if province else ""
+    if plan is not None and plan.id_local:
+        when = f" ngày {vn_date(plan.date)}" if plan.date else ""
+        return f"{plan.type_code or 'KH'} {plan.id_local}{when}{tail}"
+    title = sentence_case(plan.label, province) if plan is not None and plan.label else None
+    if title and fold(title).startswith("ke hoach"):
+        return title + ("" if province and fold(province) in fold(title) else tail)
+    return f"Kế hoạch{tail}" if province else file
+
+
+def sentence_case(title: str, province: str | None = None) -> str:
+    """"KẾ HOẠCH NÂNG CAO CHỈ SỐ CHUYỂN ĐỔI SỐ (DTI) TỈNH KHÁNH HÒA NĂM 2023" → "Kế hoạch nâng
+    cao chỉ số chuyển đổi số (DTI) tỉnh Khánh Hòa năm 2023": capitals only where the name has
+    them (the province, abbreviations in parentheses)."""
+    words = title.split()
+    if len(words) >= 2 and fold(" ".join(words[:2])) == "ke hoach":
+        if " ".join(words[:2]).isupper() and len(words) > 2 and words[2][:1].isupper() and words[2][1:].islower():
+            words[2] = words[2][0].lower() + words[2][1:]  # "KẾ HOẠCH Hoạt động …": a heading's capital
+        words[:2] = ["Kế", "hoạch"]
+    out = []
+    for word in words[2:] if words[:2] == ["Kế", "hoạch"] else words:
+        keep = word.startswith("(") and word.strip("()").isupper() and len(word.strip("().,")) <= 6
+        out.append(word if keep or not word.isupper() else word.lower())
+    text = " ".join((words[:2] if words[:2] == ["Kế", "hoạch"] else []) + out)
+    if province:
+        at = fold(text).find(fold(province))
+        if at >= 0:
+            text = text[:at] + province + text[at + len(province):]
+    return text
+
+
 def _short_title(label: str | None, province: str | None) -> str | None:
     """"Kế hoạch <subject>" from a plan's title, cut before "tỉnh <province>", "năm 2024" or a
     parenthesis; None for a title the reader made up ("Kế hoạch chuyển đổi số tỉnh X") or none."""

@@ -30,6 +30,7 @@ from fastapi.responses import HTMLResponse, Response  # noqa: E402
 from ingest.errors import DtikgError, too_large  # noqa: E402
 from ingest.records import ItemKind  # noqa: E402
 from qa.normalize import parse_day  # noqa: E402
+from qa.phrasing import plan_name  # noqa: E402
 
 from . import tables  # noqa: E402
 from .documents import (  # noqa: E402
@@ -188,17 +189,17 @@ class WebApp:
 
     # ------------------------------------------------------------------ Văn bản
     def documents(self) -> list[list]:
-        """The ingested documents with their counts (the `/danh_sach_van_ban` endpoint)."""
-        return tables.documents_rows(self.kg.stats())
+        """The library: the ingested plans by name, with their counts (the `/danh_sach_van_ban` endpoint)."""
+        stats = self.kg.stats()
+        catalog = self.engine.catalog
+        names = {d["file"]: plan_name(catalog.plan_of_file(d["file"]), d["file"], d.get("province"))
+                 for d in stats["documents"]}
+        return tables.documents_rows(stats, names)
 
     def document_title(self, file: str) -> str:
-        plan = self.engine.catalog.plan_of_file(file)
-        if plan is not None and plan.label:
-            return plan.label
-        for d in self.kg.stats()["documents"]:
-            if d["file"] == file and d.get("province"):
-                return f"Kế hoạch của tỉnh {d['province']} ({file})"
-        return file
+        """The plan's name for the source viewer (`plan_name`)."""
+        province = next((d.get("province") for d in self.kg.stats()["documents"] if d["file"] == file), None)
+        return plan_name(self.engine.catalog.plan_of_file(file), file, province)
 
     def upload(self, file, progress=None) -> tuple[str, list[list]]:
         """Check, save and ingest one uploaded plan; a rejected file changes nothing."""

@@ -12,6 +12,8 @@ import re
 from pathlib import Path
 from urllib.parse import quote
 
+from qa.phrasing import vn_date
+
 ALL_PROVINCES = "Tất cả các tỉnh"
 ALL_ROLES = "Tất cả vai trò"
 NO_PROVINCE = "Không gắn với tỉnh"
@@ -43,11 +45,12 @@ COLUMNS: tuple[tuple[str, str], ...] = (
 )
 
 DOCUMENT_COLUMNS: tuple[tuple[str, str], ...] = (
-    ("file", "Tệp"),
+    ("title", "Kế hoạch"),
     ("province", "Tỉnh"),
     ("number", "Số hiệu"),
     ("date", "Ngày ban hành"),
     ("year", "Năm"),
+    ("format", "Định dạng"),
     ("indicators", "Chỉ tiêu"),
     ("sub_items", "Chỉ tiêu thành phần"),
     ("tasks", "Nhiệm vụ"),
@@ -55,7 +58,13 @@ DOCUMENT_COLUMNS: tuple[tuple[str, str], ...] = (
     ("teams", "Đoàn kiểm tra"),
     ("assignments", "Phân công"),
     ("legal_references", "Văn bản viện dẫn"),
+    ("file", "Tệp (chi tiết)"),
 )
+# How the library names a file's format, by its IANA media type.
+FORMAT_NAMES = {"text/plain": "Văn bản (.txt)", "text/markdown": "Markdown (.md)", "application/pdf": "PDF",
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "Word (.docx)",
+                "application/msword": "Word cũ (.doc)", "image/png": "Ảnh quét (PNG)", "image/jpeg": "Ảnh quét (JPEG)",
+                "image/tiff": "Ảnh quét (TIFF)"}
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # Display order of "role: agency" entries: who leads first, then who works with them.
@@ -335,11 +344,15 @@ def write_xlsx(rows: list[dict], path: Path, question: str = "", answer: str = "
 
 
 # ---------------------------------------------------------------------------- other tables
-def documents_rows(stats: dict) -> list[list]:
-    """The ingested documents (from `KnowledgeGraph.stats()`) in DOCUMENT_COLUMNS order."""
+def documents_rows(stats: dict, names: dict[str, str] | None = None) -> list[list]:
+    """The library: one row per ingested plan (from `KnowledgeGraph.stats()`) in DOCUMENT_COLUMNS
+    order, named by `names` (file → plan name), dated the Vietnamese way, the file name last."""
     out = []
-    for d in sorted(stats.get("documents") or [], key=lambda d: d.get("file") or ""):
-        out.append(["" if d.get(k) is None else d.get(k) for k, _ in DOCUMENT_COLUMNS])
+    names = names or {}
+    for d in sorted(stats.get("documents") or [], key=lambda d: (names.get(d.get("file"), ""), d.get("file") or "")):
+        row = dict(d, title=names.get(d.get("file")) or d.get("file"), date=vn_date(d.get("date")),
+                   format=FORMAT_NAMES.get(d.get("media_type") or "", d.get("media_type") or ""))
+        out.append(["" if row.get(k) is None else row.get(k) for k, _ in DOCUMENT_COLUMNS])
     return out
 
 

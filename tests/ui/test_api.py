@@ -86,13 +86,22 @@ def test_filters_and_downloads(client, answer):
 
 
 def test_document_list(client, kg):
+    """The library names each plan ("KH 11252/KH-UBND ngày 30/10/2023 — Khánh Hòa", or its title),
+    dates it dd/mm/yyyy, and keeps the file name for the last column only."""
     frame = client.predict(api_name="/danh_sach_van_ban")
-    assert frame["headers"][:2] == ["Tệp", "Tỉnh"]
-    files = {row[0]: row for row in frame["data"]}
+    headers = frame["headers"]
+    assert headers[:2] == ["Kế hoạch", "Tỉnh"] and headers[-1] == "Tệp (chi tiết)"
+    files = {row[-1]: dict(zip(headers, row)) for row in frame["data"]}
     stats = {d["file"]: d for d in kg.stats()["documents"]}
     assert set(files) == set(stats)
-    assert files["000_b6c86109a8f1a47b.txt"][1] == "Ninh Bình"
-    assert files["000_b6c86109a8f1a47b.txt"][5] == stats["000_b6c86109a8f1a47b.txt"]["indicators"]
+    assert files["000_b6c86109a8f1a47b.txt"]["Tỉnh"] == "Ninh Bình"
+    assert files["000_b6c86109a8f1a47b.txt"]["Chỉ tiêu"] == stats["000_b6c86109a8f1a47b.txt"]["indicators"]
+    khanh_hoa = files["001_d97555f28587097e.txt"]
+    assert khanh_hoa["Kế hoạch"] == "KH 11252/KH-UBND ngày 30/10/2023 — Khánh Hòa"
+    assert khanh_hoa["Ngày ban hành"] == "30/10/2023" and khanh_hoa["Định dạng"] == "Văn bản (.txt)"
+    assert files["003_e6efca7b13e2a130.txt"]["Kế hoạch"] == \
+        "Kế hoạch hoạt động của Ban chỉ đạo chuyển đổi số tỉnh Bắc Giang năm 2024"
+    assert not any(name.endswith(".txt") for name in (row[0] for row in frame["data"]))
 
 
 def test_matrix_endpoint(client):
@@ -144,7 +153,7 @@ def test_upload_good_file(upload_client, upload_web_app, tmp_path):
     plan.write_text(HA_GIANG_PLAN, encoding="utf-8")
     message, frame, _ = upload_client.predict(handle_file(str(plan)), api_name="/nap_van_ban")
     assert message.startswith("✓") and "ke_hoach_Ha_Giang_2024.txt" in message and "2 chỉ tiêu" in message
-    assert "ke_hoach_Ha_Giang_2024.txt" in {row[0] for row in frame["data"]}
+    assert "ke_hoach_Ha_Giang_2024.txt" in {row[-1] for row in frame["data"]}
     saved = Path(upload_web_app.kg.dir) / "documents" / "ke_hoach_Ha_Giang_2024.txt"
     assert saved.read_text(encoding="utf-8") == HA_GIANG_PLAN
     answer = upload_client.predict(QUESTION, api_name="/ask")
@@ -178,7 +187,7 @@ def test_upload_a_word_and_a_pdf_plan(upload_client, upload_web_app, shared_dev_
     for name, province in (("binh_dinh_2024.pdf", "Bình Định"), ("phu_tho_2024.docx", "Phú Thọ")):
         message, frame, _ = upload_client.predict(handle_file(str(shared_dev_docs / name)), api_name="/nap_van_ban")
         assert message.startswith("✓ Đã nạp") and name in message and province in message, message
-        assert name in {row[0] for row in frame["data"]}
+        assert name in {row[-1] for row in frame["data"]}
     answer = upload_client.predict(QUESTION, api_name="/ask")
     (binh_dinh,) = [i for i in answer["items"] if i["source"]["document"] == "binh_dinh_2024.pdf"]
     source = binh_dinh["source"]
