@@ -163,9 +163,10 @@ class WebApp:
     def _exports(self, rows: list[dict], answer: dict) -> tuple[str, str]:
         self._prune_exports()
         folder = Path(tempfile.mkdtemp(dir=self.export_dir))
-        xlsx = tables.write_xlsx(rows, folder / "ket-qua-hoi-dap.xlsx", str(answer.get("question") or ""),
+        name = tables.export_name(str(answer.get("question") or ""), self.engine.answerer.today)
+        xlsx = tables.write_xlsx(rows, folder / f"{name}.xlsx", str(answer.get("question") or ""),
                                  str(answer.get("answer") or ""))
-        csv_path = tables.write_csv(rows, folder / "ket-qua-hoi-dap.csv")
+        csv_path = tables.write_csv(rows, folder / f"{name}.csv")
         return str(xlsx), str(csv_path)
 
     def _prune_exports(self) -> None:

@@ -3,12 +3,14 @@ the subgraph behind an answer and the responsibility matrix as a heat map."""
 from __future__ import annotations
 
 import html
+import re
 import textwrap
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
 from ontology import codelists
+from ontology.folding import fold
 from ontology.lexicon import role_group
 from qa.phrasing import vn_date
 from qa.succession import Lineage
@@ -100,8 +102,9 @@ def answer_graph(answer: dict | None, max_items: int = MAX_GRAPH_ITEMS) -> Answe
         if pkey:
             g.node(pkey, "province", _short(province), _plain(f"Tỉnh {province}"))
         dkey = f"document:{file}" if file else None
-        if dkey:
-            g.node(dkey, "document", _short(file, 22), _plain(f"Văn bản {file}" + (f" — {province}" if province else "")))
+        if dkey:  # a plan is named as answers cite it ("KH 11252/KH-UBND (Khánh Hòa)"), its file in the details
+            plan = re.sub(r"(, (trang|dòng) \d+.*)$", "", str(source.get("citation") or "")) or str(file)
+            g.node(dkey, "document", _short(plan, 30), _plain(f"{plan} — tệp {file}"))
             if pkey:
                 g.edge(pkey, dkey, "thuộc tỉnh")
         kind = str(item.get("kind") or "")
@@ -132,7 +135,8 @@ def answer_graph(answer: dict | None, max_items: int = MAX_GRAPH_ITEMS) -> Answe
             if not name:
                 role, name = "", role
             akey = f"agency:{province}:{name}"
-            g.node(akey, "agency", _short(name, 34), _plain(name + (f" ({province})" if province else "")))
+            named = name + (f" ({province})" if province and fold(province) not in fold(name) else "")
+            g.node(akey, "agency", _short(named, 40), _plain(named))
             g.edge(ikey, akey, role or "liên quan")
     return g
 

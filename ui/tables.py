@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 from urllib.parse import quote
 
+from ontology.folding import fold
 from qa.phrasing import vn_date
 
 ALL_PROVINCES = "Tất cả các tỉnh"
@@ -293,6 +294,13 @@ def summary_text(shown: list[dict], every: list[dict]) -> str:
 def _safe_cell(text: str) -> str:
     """Keep spreadsheet programs from reading a cell as a formula."""
     return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def export_name(question: str, day) -> str:
+    """A download's name after its question and the day: "so-y-te-chu-tri-nhung-chi-tieu-nao-01-12-2026"
+    (folded to ASCII so that every system keeps it; "ket-qua-hoi-dap" for an empty question)."""
+    slug = "-".join(re.findall(r"[a-z0-9]+", fold(question)))[:60].rstrip("-") or "ket-qua-hoi-dap"
+    return f"{slug}-{day.day:02d}-{day.month:02d}-{day.year}"
 
 
 def write_csv(rows: list[dict], path: Path) -> Path:

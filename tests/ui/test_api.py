@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import csv
+from datetime import date
 from pathlib import Path
 
 import httpx
@@ -76,7 +77,9 @@ def test_filters_and_downloads(client, answer):
     with open(csv_path, encoding="utf-8-sig", newline="") as fh:
         data = list(csv.reader(fh))
     assert data[0][0] == "Tỉnh" and len(data) == len(rows) + 1
-    assert Path(xlsx).name == "ket-qua-hoi-dap.xlsx" and Path(csv_path).name == "ket-qua-hoi-dap.csv"
+    today = date.today()
+    stem = f"so-y-te-chu-tri-nhung-chi-tieu-nao-{today.day:02d}-{today.month:02d}-{today.year}"
+    assert Path(xlsx).name == f"{stem}.xlsx" and Path(csv_path).name == f"{stem}.csv"  # the question and the day
     summary, html, _, _ = client.predict(answer, "Tất cả các tỉnh", "Tất cả vai trò", api_name="/loc_ket_qua")
     grouped = sum(1 for i in answer["items"] if i["via_group"])
     assert summary == (f"Hiển thị {answer['count']} mục câu trả lời tính đến (và {grouped} mục giao chung cho nhóm "

@@ -217,6 +217,12 @@ def test_answer_graph_prefers_direct_items(engine):
     kinds = {n.kind for n in graph.nodes.values()}
     assert kinds == {"province", "document", "item", "agency"}
     assert len(answer_figure(answer).data) > 3
+    # Plans by name, agencies with their province; file names only in a node's details.
+    labels = [n.label for n in graph.nodes.values()]
+    assert "Sở Y tế (Ninh Bình)" in labels and "Sở Y tế" not in labels
+    documents = [n for n in graph.nodes.values() if n.kind == "document"]
+    assert documents and not any(".txt" in n.label for n in documents)
+    assert all(".txt" in n.hover for n in documents)
 
 
 @pytest.mark.parametrize("host, loopback", [("127.0.0.1", True), ("localhost", True), ("::1", True),
