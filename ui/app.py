@@ -8,6 +8,7 @@ but the app's own, uploads limited in size, a small queue for a two-core machine
 """
 from __future__ import annotations
 
+import html
 import ipaddress
 import logging
 import os
@@ -31,6 +32,7 @@ from ingest.errors import DtikgError, too_large  # noqa: E402
 from ingest.records import ItemKind  # noqa: E402
 from qa.normalize import parse_day  # noqa: E402
 from qa.phrasing import plan_name  # noqa: E402
+from .timeline import agency_choices as timeline_agencies, role_choices as timeline_roles, timeline_html  # noqa: E402
 
 from . import tables  # noqa: E402
 from .documents import (  # noqa: E402
@@ -187,6 +189,15 @@ class WebApp:
     def matrix_scope_update(self):
         import gradio as gr
         return gr.Dropdown(choices=matrix_scopes(self.engine.catalog))
+
+    # ------------------------------------------------------------------ Thời hạn
+    def timeline(self, province: str | None, agency: str | None, role: str | None, day: str | None = None) -> str:
+        """Items by deadline as of a day (blank: today): past due, this quarter, later, continuous."""
+        try:
+            as_of = parse_day(day) if isinstance(day, str) and day.strip() else self.engine.answerer.today
+        except ValueError as exc:
+            return f"<p class='dtikg-empty' role='alert'>{html.escape(str(exc))}</p>"
+        return timeline_html(self.engine.catalog, as_of, province, agency, role)
 
     # ------------------------------------------------------------------ Văn bản
     def documents(self) -> list[list]:
@@ -353,6 +364,19 @@ def build_blocks(webapp: WebApp):
                                                 value=False, elem_id="ma-tran-hien-nay")
                 matrix_plot = gr.Plot(webapp.matrix(ALL_SCOPE, "chủ trì"), label="Ma trận trách nhiệm",
                                       elem_id="ma-tran")
+            with gr.Tab("Thời hạn", id="thoi-han"):
+                gr.Markdown("Các chỉ tiêu, nhiệm vụ theo thời hạn: quá hạn, đến hạn trong quý này, sắp tới và "
+                            "thường xuyên. Bấm vào nguồn để mở dòng văn bản gốc.")
+                with gr.Row():
+                    due_province = gr.Dropdown(label="Tỉnh", choices=[("Mọi tỉnh", "*")] + [
+                        (p, p) for p in catalog.provinces()], value="*", elem_id="thoi-han-tinh")
+                    due_agency = gr.Dropdown(label="Cơ quan", choices=timeline_agencies(catalog), value="*",
+                                             elem_id="thoi-han-co-quan")
+                    due_role = gr.Dropdown(label="Vai trò", choices=timeline_roles(), value="*",
+                                           elem_id="thoi-han-vai-tro")
+                    due_day = gr.Textbox(label="Tính đến ngày", placeholder="hôm nay, ví dụ 15/11/2023", max_lines=1,
+                                         max_length=20, elem_id="thoi-han-ngay")
+                due_view = gr.HTML(webapp.timeline("*", "*", "*"), elem_id="dong-thoi-gian")
             with gr.Tab("Văn bản", id="van-ban"):
                 gr.Markdown("Các văn bản đã nạp vào đồ thị tri thức. Tải lên một kế hoạch mới như khi được ban "
                             "hành — văn bản (.txt, .md), Word (.docx, .doc) hoặc PDF (.pdf), tối đa "
@@ -399,6 +423,8 @@ def build_blocks(webapp: WebApp):
               api_name="loc_ket_qua")
         gr.on([scope_dd.input, matrix_role_dd.input, matrix_now_cb.input], webapp.matrix,
               inputs=[scope_dd, matrix_role_dd, matrix_now_cb], outputs=matrix_plot, api_name="ma_tran_trach_nhiem")
+        gr.on([due_province.input, due_agency.input, due_role.input, due_day.submit, due_day.blur], webapp.timeline,
+              inputs=[due_province, due_agency, due_role, due_day], outputs=due_view, api_name="thoi_han")
         refresh_btn.click(webapp.documents, outputs=docs_table, api_name="danh_sach_van_ban")
         upload_btn.upload(upload_with_progress, inputs=upload_btn, outputs=[upload_status, docs_table, scope_dd],
                           api_name="nap_van_ban", concurrency_id="engine", concurrency_limit=1) \

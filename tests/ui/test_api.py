@@ -44,8 +44,8 @@ def answer(client):
 
 def test_endpoints_are_named(client):
     names = set(client.view_api(print_info=False, return_format="dict")["named_endpoints"])
-    assert names == {"/ask", "/hoi_theo_ngay", "/loc_ket_qua", "/ma_tran_trach_nhiem", "/danh_sach_van_ban",
-                     "/nap_van_ban", "/sparql"}
+    assert names == {"/ask", "/hoi_theo_ngay", "/loc_ket_qua", "/ma_tran_trach_nhiem", "/thoi_han",
+                     "/danh_sach_van_ban", "/nap_van_ban", "/sparql"}
 
 
 def test_ask_returns_the_contract_object(answer, engine):
@@ -268,3 +268,10 @@ def test_ask_on_a_day(client):
     assert before["count"] == 0 and after["count"] > 20
     bad = client.predict(question, "hôm qua", api_name="/hoi_theo_ngay")
     assert bad["items"] == [] and "không hợp lệ" in bad["answer"]
+
+
+def test_timeline_endpoint(client):
+    """/thoi_han: province, agency, role and the day, as the Thời hạn tab sends them."""
+    page = client.predict("Thanh Hóa", "*", "*", "15/11/2023", api_name="/thoi_han")
+    assert "Đến hạn trong quý này (Quý IV/2023): 38 mục" in page and "Ninh Bình" not in page
+    assert "không hợp lệ" in client.predict("*", "*", "*", "31/2/2023", api_name="/thoi_han")

@@ -238,3 +238,28 @@ def test_names_of_a_day_and_the_matrix_by_todays_agencies(page, web_server, arti
     assert "Sở Khoa học và Công nghệ" in matrix and "Sở Thông tin và Truyền thông" not in matrix
     assert "Bắc Ninh" in matrix and "Bắc Giang" not in matrix
     page.screenshot(path=str(artifacts / "ui-ma-tran-hien-nay.png"), full_page=True)
+
+
+def test_deadlines_on_a_timeline(page, web_server, artifacts):
+    """The Thời hạn tab: as of 15/11/2023, what falls due in Quý IV/2023, filtered by province,
+    agency and role; a source opens its line."""
+    _open(page, web_server)
+    page.get_by_role("tab", name="Thời hạn").click()
+    page.get_by_label("Tính đến ngày").last.fill("15/11/2023")
+    page.get_by_label("Tính đến ngày").last.press("Enter")
+    page.wait_for_function("() => document.querySelector('#dong-thoi-gian').innerText.includes('ngày 15/11/2023')",
+                           timeout=15000)
+    view = page.locator("#dong-thoi-gian")
+    assert "Đến hạn trong quý này (Quý IV/2023): 62 mục" in view.inner_text()
+    page.screenshot(path=str(artifacts / "ui-thoi-han.png"), full_page=False)
+    page.locator("#thoi-han-tinh input").click()
+    page.get_by_role("option", name="Ninh Bình").click()
+    page.wait_for_function("() => !document.querySelector('#dong-thoi-gian').innerText.includes('Thanh Hóa')",
+                           timeout=15000)
+    assert "Đến hạn trong quý này (Quý IV/2023): 24 mục" in view.inner_text()
+    link = view.locator("a.dtikg-source").first
+    with page.expect_popup() as popup:
+        link.click()
+    viewer = popup.value
+    viewer.wait_for_load_state()
+    assert viewer.locator(".line.hl").count() == 1

@@ -293,3 +293,20 @@ def test_the_table_shows_what_the_answer_counts_and_groups_apart(engine):
     assert summary.startswith("Hiển thị 7 mục câu trả lời tính đến") and "giao chung cho nhóm" in summary
     one = tables.filter_rows(rows, "Ninh Bình")
     assert tables.summary_text(one, rows).startswith("Hiển thị 3/7 mục câu trả lời tính đến, theo bộ lọc")
+
+
+def test_the_timeline_sorts_items_by_when_they_fall_due(engine):
+    from ui.timeline import due_items, quarter_of, sections, timeline_html
+    assert quarter_of(date(2023, 11, 15))[2] == "Quý IV/2023" and quarter_of(date(2024, 3, 31))[1] == date(2024, 3, 31)
+    parts = sections(due_items(engine.catalog), date(2023, 11, 15))
+    this_quarter, past, later, ongoing, _ = (sum(len(v) for v in p.values()) for p in parts.values())
+    assert list(parts)[0] == "Đến hạn trong quý này (Quý IV/2023)"
+    assert "Quý IV/2023" in parts[list(parts)[0]] and "Tháng 10/2023" in parts[list(parts)[0]]
+    assert past and later and ongoing and "Thường xuyên" in parts["Thường xuyên, hằng năm"]
+    # Everything of the 2023–2024 plans is past due three years on, but the continuous items.
+    later_now = sections(due_items(engine.catalog), date(2026, 12, 1))
+    assert not any(later_now["Sắp tới"].values())
+    one = due_items(engine.catalog, "Ninh Bình", "Sở Y tế", "chủ trì")
+    assert one and all(i.province == "Ninh Bình" and any("Sở Y tế" in r for r in i.roles) for i in one)
+    page = timeline_html(engine.catalog, date(2023, 11, 15), "Ninh Bình", "Sở Y tế", "chủ trì")
+    assert "tai-lieu/000_b6c86109a8f1a47b.txt?dong=" in page and "000_b6c86109a8f1a47b.txt, dòng" not in page
