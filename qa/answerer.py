@@ -6,7 +6,7 @@ import re
 from collections import OrderedDict, defaultdict
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import date
 
 from rdflib import URIRef
 
@@ -527,7 +527,7 @@ class Answerer:
             return item.deadline_kind == "continuous" or bool(item.deadline and "thuong xuyen" in fold(item.deadline))
         if kind == "from":
             return item.deadline_kind == "from_year" and bool(item.begin) and item.begin[:4] == a
-        end = self._deadline_end(item)
+        end = item.due()
         if kind == "overdue":
             return end is not None and end < self.today and item.deadline_kind not in ("from_year", "continuous",
                                                                                          "recurring")
@@ -544,16 +544,6 @@ class Answerer:
             return end.month in months and (not b or end.year == int(b)) and \
                 item.deadline_kind in ("quarter", "month", "date")
         return False
-
-    @staticmethod
-    def _deadline_end(item: CatalogItem) -> date | None:
-        if not item.end:
-            return None
-        try:
-            end = date.fromisoformat(item.end[:10])
-        except ValueError:
-            return None
-        return end - timedelta(days=1) if item.deadline_kind == "before" else end
 
     def _grounded_in(self, docs: list[CatalogDocument]) -> set[str]:
         found: set[str] = set()

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 
 from ontology.folding import fold
 from kg.queries import query
@@ -51,6 +52,16 @@ class CatalogItem:
     grounds: list[str] = field(default_factory=list)
     baselines: list[dict] = field(default_factory=list)
     parts: list[str] = field(default_factory=list)  # headings of the plan's parts standing over it
+
+    def due(self) -> date | None:
+        """The last day the item may be done on ("trước 01/6/2024": 31/5/2024), None without one."""
+        if not self.end:
+            return None
+        try:
+            end = date.fromisoformat(self.end[:10])
+        except ValueError:
+            return None
+        return end - timedelta(days=1) if self.deadline_kind == "before" else end
 
 
 @dataclass

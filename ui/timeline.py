@@ -45,16 +45,6 @@ def quarter_of(day: date) -> tuple[date, date, str]:
     return start, end, f"Quý {_ROMAN[q]}/{day.year}"
 
 
-def _end(item) -> date | None:
-    if not item.end:
-        return None
-    try:
-        end = date.fromisoformat(item.end[:10])
-    except ValueError:
-        return None
-    return end - timedelta(days=1) if item.deadline_kind == "before" else end
-
-
 def _period(item, end: date | None) -> str:
     kind = item.deadline_kind
     if kind in ONGOING_KINDS:
@@ -92,7 +82,7 @@ def due_items(catalog, province: str | None = None, agency: str | None = None,
                   and (not group or a.role in group)]
         if (agency and agency != ALL or group) and not chosen:
             continue
-        end = _end(item)
+        end = item.due()
         plan = plan_reference(catalog.plan_of_file(item.file), item.file)
         out.append(DueItem(iri, item.province, item.number, item.text, item.deadline or "", _period(item, end), end,
                            tuple(f"{a.role_label}: {a.agent_label}" for a in (chosen or assignments)),
