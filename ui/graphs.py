@@ -21,9 +21,11 @@ NO_PILLAR = "Chưa phân loại"
 ALL_SCOPE = "all"
 ALL_ROLES_VALUE = "*"
 
+# One colour per role, far apart from each other (the three "chủ trì…" roles too): a test holds
+# every pair at least 100 apart in RGB.
 ROLE_COLORS = {
-    "chủ trì": "#c0392b", "phối hợp": "#2e86c1", "chủ trì tổng hợp": "#a04000",
-    "chủ trì theo dõi, đánh giá": "#d35400", "theo dõi, đôn đốc": "#7d3c98", "hướng dẫn": "#148f77",
+    "chủ trì": "#d62728", "phối hợp": "#1f77b4", "chủ trì tổng hợp": "#9467bd",
+    "chủ trì theo dõi, đánh giá": "#e6a100", "theo dõi, đôn đốc": "#2ca02c", "hướng dẫn": "#5b2c06",
 }
 NODE_STYLE = {  # kind: (Vietnamese legend name, colour, marker symbol, size)
     "province": ("Tỉnh", "#1b4f72", "diamond", 18),

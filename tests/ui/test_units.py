@@ -310,3 +310,14 @@ def test_the_timeline_sorts_items_by_when_they_fall_due(engine):
     assert one and all(i.province == "Ninh Bình" and any("Sở Y tế" in r for r in i.roles) for i in one)
     page = timeline_html(engine.catalog, date(2023, 11, 15), "Ninh Bình", "Sở Y tế", "chủ trì")
     assert "tai-lieu/000_b6c86109a8f1a47b.txt?dong=" in page and "000_b6c86109a8f1a47b.txt, dòng" not in page
+
+
+def test_every_role_has_a_colour_of_its_own():
+    """The graph's role colours stay apart, the three 'chủ trì…' roles included."""
+    from itertools import combinations
+    from ontology import codelists
+    from ui.graphs import ROLE_COLORS
+    rgb = {r: tuple(int(c[i:i + 2], 16) for i in (1, 3, 5)) for r, c in ROLE_COLORS.items()}
+    assert {c.label for c in codelists.roles() if not c.notation.startswith(("team", "inspected"))} <= set(rgb)
+    for (a, x), (b, y) in combinations(rgb.items(), 2):
+        assert sum((i - j) ** 2 for i, j in zip(x, y)) ** 0.5 >= 100, (a, b)
