@@ -162,6 +162,11 @@ _ASKED = {
 }
 
 
+def quarter_name(quarter: int, year: int) -> str:
+    """"Quý IV/2023"."""
+    return f"Quý {_ROMAN.get(quarter, quarter)}/{year}"
+
+
 def deadline_text(deadline: tuple | None) -> str | None:
     """A parsed deadline slot the Vietnamese way: "Quý III/2024", "tháng 3/2024", "trước 01/6/2024"."""
     if not deadline:

@@ -13,13 +13,12 @@ from datetime import date, timedelta
 
 from ontology import codelists
 from ontology.lexicon import role_group
-from qa.phrasing import plan_reference, vn_date
+from qa.phrasing import plan_reference, quarter_name, vn_date
 
 from .tables import document_link
 
 ALL = "*"
 ONGOING_KINDS = ("continuous", "recurring", "from_year")
-_ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 
 
 @dataclass(frozen=True)
@@ -42,7 +41,7 @@ def quarter_of(day: date) -> tuple[date, date, str]:
     q = (day.month - 1) // 3 + 1
     start = date(day.year, 3 * q - 2, 1)
     end = (date(day.year + (q == 4), 1 if q == 4 else 3 * q + 1, 1)) - timedelta(days=1)
-    return start, end, f"Quý {_ROMAN[q]}/{day.year}"
+    return start, end, quarter_name(q, day.year)
 
 
 def _period(item, end: date | None) -> str:
@@ -54,10 +53,12 @@ def _period(item, end: date | None) -> str:
     if kind == "month":
         return f"Tháng {end.month}/{end.year}"
     if kind == "quarter":
-        return f"Quý {_ROMAN[(end.month - 1) // 3 + 1]}/{end.year}"
+        return quarter_name((end.month - 1) // 3 + 1, end.year)
     if kind == "year":
         return f"Năm {end.year}"
-    return f"{'Trước' if kind == 'before' else 'Ngày'} {vn_date((end + timedelta(days=kind == 'before')).isoformat())}"
+    if kind == "before":  # the plan's own bound ("trước 01/6/2024"), not the last day it leaves
+        return f"Trước {vn_date(item.end)}"
+    return f"Ngày {vn_date(end.isoformat())}"
 
 
 def agency_choices(catalog) -> list[tuple[str, str]]:
