@@ -6,7 +6,7 @@ STORE ?= $(or $(DTIKG_STORE),.dtikg/store)
 HOST ?= 127.0.0.1
 PORT ?= 7860
 
-.PHONY: run test install install-test browser ocr store bench clean
+.PHONY: run test install install-test browser axe ocr store bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,15 @@ install: $(VENV)/.installed
 browser:
 	@command -v chromium >/dev/null 2>&1 || (apt-get update && apt-get install -y chromium)
 
+# axe-core (npm, MPL-2.0), which the accessibility test injects into the page; Node.js and npm
+# from Debian when the machine has none.
+axe: node_modules/axe-core/axe.min.js
+
+node_modules/axe-core/axe.min.js: package.json package-lock.json
+	@command -v npm >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq nodejs npm >/dev/null)
+	npm ci --no-audit --no-fund --silent
+	touch $@
+
 # Debian's tesseract with its Vietnamese model and poppler's pdftoppm (scanned PDFs and page
 # images), and DejaVu, the fonts with Vietnamese glyphs the tests write their PDFs and images in.
 ocr:
@@ -39,7 +48,7 @@ store: install ocr
 run: store
 	$(BIN)/dtikg serve --host $(HOST) --port $(PORT) --store "$(STORE)"
 
-test: install browser ocr
+test: install browser axe ocr
 	$(BIN)/python -m pytest -q -p no:cacheprovider tests
 
 # Benchmarks (not part of `make test`): outputs under /tmp/dtikg-bench, reports in docs/benchmarks.md
@@ -50,4 +59,4 @@ bench: install ocr
 	$(BIN)/python -m bench.formats
 
 clean:
-	rm -rf .dtikg tests/artifacts
+	rm -rf .dtikg tests/artifacts node_modules

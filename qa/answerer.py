@@ -16,7 +16,7 @@ from kg.queries import query
 from kg.store import GraphStore
 
 from .catalog import Catalog, CatalogDocument, CatalogItem
-from .phrasing import (KIND_VI, agent_name, change_text, deadline_text, interpretation, plan_reference, plural_noun,
+from .phrasing import (KIND_VI, agent_name, change_text, deadline_text, document_label, interpretation, plan_reference, plural_noun,
                        role_label, role_text, vn_date, words, write_citation)
 from .records import Answer, AnswerItem, Intent, ParsedQuestion, Source, Target
 from .retriever import INDEXED_KINDS, HybridRetriever
@@ -53,7 +53,7 @@ class Answerer:
     # ------------------------------------------------------------------ shared helpers
     def _item(self, item: CatalogItem, roles=(), via_group=False, score=None, predecessor=None) -> AnswerItem:
         agencies = tuple(f"{role_label(a.role)}: {a.agent_label}" for a in self.catalog.assignments.get(item.iri, ()))
-        grounds = tuple(self._doc_label(self.catalog.documents[d]) for d in item.grounds if d in self.catalog.documents)
+        grounds = tuple(document_label(self.catalog.documents[d]) for d in item.grounds if d in self.catalog.documents)
         return AnswerItem(
             kind=ANSWER_KIND.get(item.kind, item.kind), label=item.text, province=item.province,
             roles=tuple(roles), via_group=via_group, source=self._source(item.file, item.line, item.quote),
@@ -61,22 +61,9 @@ class Answerer:
             grounds=grounds, score=score, predecessor=predecessor,
         )
 
-    def _doc_label(self, doc: CatalogDocument) -> str:
-        if doc.is_plan:
-            if doc.id_local:
-                parts = [f"Kế hoạch số {doc.id_local}"]
-                if doc.date:
-                    parts.append(f"ngày {vn_date(doc.date)}")
-                if doc.province:
-                    parts.append(f"của tỉnh {doc.province}")
-                return " ".join(parts)
-            if doc.province:  # a plan is named by its province, not by the file it came in
-                return doc.label if fold(doc.province) in fold(doc.label) else f"{doc.label} (tỉnh {doc.province})"
-            return f"{doc.label} ({doc.plan_file})" if doc.plan_file else doc.label
-        label = doc.label
-        if doc.scope == "local" and doc.province and fold(doc.province) not in fold(label):
-            label = f"{label} (tỉnh {doc.province})"
-        return label
+    def item_record(self, iri: str) -> AnswerItem:
+        """One item of the graph as answers list it (a plan page lists a whole plan this way)."""
+        return self._item(self.catalog.items[iri])
 
     def _doc_item(self, doc: CatalogDocument, citation: dict | None = None) -> AnswerItem:
         source = None
@@ -85,7 +72,7 @@ class Answerer:
         elif doc.citations:
             c = doc.citations[0]
             source = self._source(c["file"], c["line"], c["quote"])
-        return AnswerItem(kind="document", label=self._doc_label(doc),
+        return AnswerItem(kind="document", label=document_label(doc),
                           province=doc.province if doc.scope == "local" or doc.is_plan else None, source=source)
 
     def _plan_reference(self, file: str) -> str:
@@ -396,7 +383,7 @@ class Answerer:
                                                           and self.catalog.items[item.parent].grounds)))
         if cited and cited[0] >= 0.5 and (not item_has_grounds or cited[0] > item_score):
             _score, doc, c = cited
-            text = (f"{self._doc_label(doc)} — được nêu tại: “{c['quote'].strip()[:300]}” "
+            text = (f"{document_label(doc)} — được nêu tại: “{c['quote'].strip()[:300]}” "
                     f"[{self._citation(c['file'], c['line'])}].")
             return Answer(pq.question, text, 1, (self._doc_item(doc, c),), pq.intent)
         if item is None:
@@ -411,11 +398,11 @@ class Answerer:
             text = (f"{KIND_VI.get(item.kind, 'Mục').capitalize()} {item.number}{where} “{item.text}” "
                     f"{self._cite(item)} căn cứ: " + "; ".join(o.label for o in out) + ".")
             if plan:
-                text += f" Mục này thuộc {self._doc_label(plan)}."
+                text += f" Mục này thuộc {document_label(plan)}."
         else:
             text = (f"{KIND_VI.get(item.kind, 'Mục').capitalize()} {item.number}{where} “{item.text}” "
                     f"{self._cite(item)} không dẫn văn bản riêng; nó thuộc "
-                    f"{self._doc_label(plan) if plan else 'kế hoạch đã nạp'}.")
+                    f"{document_label(plan) if plan else 'kế hoạch đã nạp'}.")
             if plan:
                 out.append(self._doc_item(plan, {"file": item.file, "line": item.line, "quote": item.quote}))
         return Answer(pq.question, text, len(out), tuple(out + [self._item(item)]), pq.intent)
@@ -439,7 +426,7 @@ class Answerer:
                 if prov and prov not in provinces:
                     cite = next((c for c in doc.citations if c["plan"] == str(r["plan"])), None)
                     provinces[prov] = cite
-        names = "; ".join(self._doc_label(d) for d in docs)
+        names = "; ".join(document_label(d) for d in docs)
         if not provinces:
             return self._empty(pq, f"Không kế hoạch nào đã nạp viện dẫn {names}.", 0)
         items = [AnswerItem(kind="province", label=p, province=p,
@@ -463,7 +450,7 @@ class Answerer:
             when = f", ban hành ngày {vn_date(doc.date)}" if doc.date else ", văn bản không ghi ngày ban hành"
             cited = sorted({self._plan_reference(c["file"]) for c in doc.citations})
             via = f"; được dẫn trong {', '.join(cited)}" if cited else ""
-            lines.append(f"{self._doc_label(doc)}: {owner}{body}{when}{via}.")
+            lines.append(f"{document_label(doc)}: {owner}{body}{when}{via}.")
             for c in doc.citations[:2]:  # the citing sentence says what the document is for
                 lines.append(f"• “{_around(c['quote'], doc.id_local)}” [{self._citation(c['file'], c['line'])}]")
             grounded = [c for c in self.lineage.rules_on(doc.iri) if c.comment]
@@ -479,7 +466,7 @@ class Answerer:
             return self._answer_unknown_document(pq)
         lines, items = [], []
         for doc in docs:
-            lines.append(f"{self._doc_label(doc)} được nhắc đến trong:")
+            lines.append(f"{document_label(doc)} được nhắc đến trong:")
             for c in doc.citations[:10]:
                 lines.append(f"• “{c['quote'].strip().lstrip('-+ ')}” [{self._citation(c['file'], c['line'])}]")
                 items.append(self._doc_item(doc, c))
@@ -509,7 +496,7 @@ class Answerer:
             if pq.issuer_asked and doc.issuer != pq.issuer_asked:
                 continue
             items.append(self._doc_item(doc, cites[0]))
-            lines.append(f"• {self._doc_label(doc)} — “{cites[0]['quote'].strip()[:160]}” "
+            lines.append(f"• {document_label(doc)} — “{cites[0]['quote'].strip()[:160]}” "
                          f"[{self._citation(cites[0]['file'], cites[0]['line'])}]")
         where = f" của {pq.province}" if pq.province else ""
         if not items:
@@ -634,7 +621,7 @@ class Answerer:
         parts = (f"của {pq.province}" if pq.province and not pq.agencies else "",
                  f"thuộc trụ cột {pq.pillar}" if pq.pillar else "",
                  f"thuộc phần “{pq.part}”" if pq.part else "",
-                 f"theo {'; '.join(self._doc_label(d) for d in docs)}" if docs else "",
+                 f"theo {'; '.join(document_label(d) for d in docs)}" if docs else "",
                  f"có thời hạn {deadline_text(pq.deadline)}" if pq.deadline else "",
                  f"không có cơ quan {lacking}" if lacking else "",
                  f"có nội dung “{pq.topic}”" if pq.about else "",
@@ -839,7 +826,7 @@ class Answerer:
             parts.append("Phân công: " + "; ".join(f"{r}: {', '.join(n)}" for r, n in by_role.items()) + ".")
         if item.baselines:
             parts.append("Kết quả năm trước: " + "; ".join(b["raw"] for b in item.baselines) + ".")
-        grounds = [self._doc_label(self.catalog.documents[d]) for d in item.grounds if d in self.catalog.documents]
+        grounds = [document_label(self.catalog.documents[d]) for d in item.grounds if d in self.catalog.documents]
         if grounds:
             parts.append("Căn cứ: " + "; ".join(grounds) + ".")
         items = [self._item(item)]

@@ -63,6 +63,27 @@ def plan_name(plan: CatalogDocument | None, file: str, province: str | None = No
     return f"Kế hoạch{tail}" if province else file
 
 
+def document_label(doc: CatalogDocument) -> str:
+    """How answers name a document: a plan by number, date and province ("Kế hoạch số 11252/KH-UBND
+    ngày 30/10/2023 của tỉnh Khánh Hòa"), or by its title and province; another document by its
+    label, a local one with its province."""
+    if doc.is_plan:
+        if doc.id_local:
+            parts = [f"Kế hoạch số {doc.id_local}"]
+            if doc.date:
+                parts.append(f"ngày {vn_date(doc.date)}")
+            if doc.province:
+                parts.append(f"của tỉnh {doc.province}")
+            return " ".join(parts)
+        if doc.province:  # a plan is named by its province, never by the file it came in
+            return doc.label if fold(doc.province) in fold(doc.label) else f"{doc.label} (tỉnh {doc.province})"
+        return doc.label
+    label = doc.label
+    if doc.scope == "local" and doc.province and fold(doc.province) not in fold(label):
+        label = f"{label} (tỉnh {doc.province})"
+    return label
+
+
 def sentence_case(title: str, province: str | None = None) -> str:
     """"KẾ HOẠCH NÂNG CAO CHỈ SỐ CHUYỂN ĐỔI SỐ (DTI) TỈNH KHÁNH HÒA NĂM 2023" → "Kế hoạch nâng
     cao chỉ số chuyển đổi số (DTI) tỉnh Khánh Hòa năm 2023": capitals only where the name has

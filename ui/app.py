@@ -38,7 +38,8 @@ from . import tables  # noqa: E402
 from .documents import (  # noqa: E402
     UPLOAD_SUFFIXES, DocumentLibrary, UploadRejected, not_found_page, safe_document_name,
 )
-from .graphs import ALL_SCOPE, answer_figure, matrix_figure, matrix_roles, matrix_scopes  # noqa: E402
+from .plans import PlanFilters, appendix_workbook, plan_page, plan_view, workbook_name  # noqa: E402
+from .graphs import ALL_SCOPE, answer_svg, matrix_html, matrix_roles, matrix_scopes  # noqa: E402
 
 log = logging.getLogger(__name__)
 
@@ -91,11 +92,33 @@ CSS = """
 .dtikg-answer a,.dtikg-table a{padding:0}
 .dtikg-interpretation{margin:0 0 .5rem;padding-bottom:.4rem;white-space:normal;font-size:.92rem;border-bottom:1px solid var(--border-color-primary)}
 .dtikg-interpretation .dtikg-label{font-weight:600}
+.dtikg-graph,.dtikg-matrix{margin:0}
+.dtikg-graph-wrap{overflow-x:auto;border:1px solid var(--border-color-primary);border-radius:var(--radius-md);background:#fff}
+.dtikg-graph-title{font-weight:600;margin:.2rem 0 .4rem}
+.dtikg-narrow{display:none;font-size:.88rem;margin:0 0 .3rem}
+@media (max-width:1240px){.dtikg-narrow{display:block}}
+.dtikg-legend{display:flex;flex-wrap:wrap;gap:.3rem 1.1rem;list-style:none;padding:0;margin:.5rem 0;font-size:.88rem}
+.dtikg-swatch{display:inline-block;width:1.6em;height:.8em;margin-right:.35em;vertical-align:middle;border-radius:2px}
+.dtikg-heat td{text-align:center;min-width:3.2em;font-variant-numeric:tabular-nums}
+.dtikg-heat caption{text-align:left;font-weight:600;padding:.3rem 0}
+.dtikg-heat tbody th{font-weight:normal;white-space:nowrap}
+@media (max-width:640px){.tab-container button{padding-left:.4rem!important;padding-right:.4rem!important}}
+.dtikg-library th[scope=row]{font-weight:600}
 .dtikg-frame *{font-family:"Source Sans Pro",ui-sans-serif,system-ui,sans-serif!important}
 """
 SET_LANGUAGE_JS = "() => { document.documentElement.lang = 'vi'; }"
 # Gradio's bundled monospace font lacks Vietnamese marks; system fonts that have them come first.
 MONO_FONTS = ("Menlo", "Consolas", "Liberation Mono", "DejaVu Sans Mono", "monospace")
+
+
+def theme():
+    """Gradio's default theme in a dark blue whose buttons and muted text pass WCAG AA contrast
+    (the default orange buttons and grey hints do not), with monospace fonts that have Vietnamese."""
+    import gradio as gr
+    return gr.themes.Default(primary_hue="blue", font_mono=list(MONO_FONTS)).set(
+        button_primary_background_fill="*primary_700", button_primary_background_fill_hover="*primary_800",
+        button_primary_text_color="white", button_primary_border_color="*primary_700", color_accent="*primary_700",
+        body_text_color_subdued="*neutral_600", block_info_text_color="*neutral_600")
 
 
 _MARKDOWN_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
@@ -147,7 +170,7 @@ class WebApp:
         return (tables.answer_html(answer),
                 gr.Dropdown(choices=tables.province_choices(rows), value=tables.ALL_PROVINCES),
                 gr.Dropdown(choices=tables.role_choices(rows), value=tables.ALL_ROLES),
-                summary, table_html, xlsx, csv_path, answer_figure(answer))
+                summary, table_html, xlsx, csv_path, answer_svg(answer))
 
     def filter_answer(self, answer: dict | None, province: str | None, role: str | None):
         """The results tables, their summary and the downloads for one province and role."""
@@ -183,7 +206,7 @@ class WebApp:
     # ------------------------------------------------------------------ Đồ thị
     def matrix(self, scope: str | None, role: str | None, current: bool = False):
         """The responsibility matrix; `current`: by today's agencies and provinces (2025 reorganisation)."""
-        return matrix_figure(self.engine.catalog, scope or ALL_SCOPE, role or "chủ trì",
+        return matrix_html(self.engine.catalog, scope or ALL_SCOPE, role or "chủ trì",
                              as_of=self.engine.answerer.today if current else None)
 
     def matrix_scope_update(self):
@@ -208,12 +231,40 @@ class WebApp:
                  for d in stats["documents"]}
         return tables.documents_rows(stats, names)
 
+    def library_html(self) -> str:
+        """The Văn bản tab's library: one row per plan, named, each opening its plan page."""
+        return tables.library_html(self.documents())
+
+    def plan_view(self, file: str, filters: PlanFilters | None = None):
+        """What the plan page of one registered file shows (None: no such plan)."""
+        if file not in self.library.registered():
+            return None
+        with self.lock:
+            return plan_view(self.engine.catalog, self.engine.answerer, file, filters)
+
+    def plan_page(self, file: str, params=None, nonce: str = "") -> str | None:
+        """The plan page (`/van-ban/{file}`), filtered by the request's query; None: no such plan."""
+        view = self.plan_view(file, PlanFilters.from_query(params))
+        if view is None:
+            return None
+        return plan_page(view, self.library.details(file) or [], self.library.path_of(file) is not None, nonce)
+
+    def plan_workbook(self, file: str) -> tuple[Path, str] | None:
+        """(path, download name) of the plan's appendices and items as Excel; None: no such plan."""
+        view = self.plan_view(file)
+        if view is None:
+            return None
+        self._prune_exports()
+        folder = Path(tempfile.mkdtemp(dir=self.export_dir))
+        name = workbook_name(view)
+        return appendix_workbook(view, folder / name, self.engine.answerer.today), name
+
     def document_title(self, file: str) -> str:
         """The plan's name for the source viewer (`plan_name`)."""
         province = next((d.get("province") for d in self.kg.stats()["documents"] if d["file"] == file), None)
         return plan_name(self.engine.catalog.plan_of_file(file), file, province)
 
-    def upload(self, file, progress=None) -> tuple[str, list[list]]:
+    def upload(self, file, progress=None) -> tuple[str, str]:
         """Check, save and ingest one uploaded plan; a rejected file changes nothing."""
         def step(fraction: float, text: str) -> None:
             if progress is not None:
@@ -227,7 +278,7 @@ class WebApp:
         except Exception:  # never a trace for users
             log.exception("upload failed")
             message = "✗ Không nạp được tệp do lỗi không mong đợi. Dữ liệu hiện có không thay đổi."
-        return message, self.documents()
+        return message, self.library_html()
 
     def _ingest_upload(self, file, step) -> str:
         if not file:
@@ -328,7 +379,7 @@ def build_blocks(webapp: WebApp):
             with gr.Tab("Hỏi đáp", id="hoi-dap"):
                 with gr.Row(equal_height=True):
                     question = gr.Textbox(label="Câu hỏi", placeholder="Ví dụ: Sở Y tế chủ trì những chỉ tiêu nào?",
-                                          lines=1, max_lines=3, max_length=1000, autofocus=True, scale=6,
+                                          lines=1, max_lines=3, max_length=1000, autofocus=True, scale=6, min_width=280,
                                           elem_id="cau-hoi")
                     as_of_box = gr.Textbox(label="Tên gọi tính đến ngày", placeholder="hôm nay, ví dụ 01/7/2025",
                                            lines=1, max_lines=1, max_length=20, scale=2, min_width=160,
@@ -348,12 +399,12 @@ def build_blocks(webapp: WebApp):
                     xlsx_btn = gr.DownloadButton("Tải Excel (.xlsx)", value=None, elem_id="tai-xlsx")
                     csv_btn = gr.DownloadButton("Tải CSV", value=None, elem_id="tai-csv")
                 with gr.Accordion("Câu trả lời dạng JSON", open=False):
-                    answer_json = gr.JSON(label="Đối tượng trả lời", elem_id="json-tra-loi")
+                    answer_json = gr.JSON(label="Đối tượng trả lời", elem_id="json-tra-loi", buttons=[])
             with gr.Tab("Đồ thị", id="do-thi"):
                 gr.Markdown("Đồ thị con phía sau câu trả lời hiện tại: tỉnh → văn bản → chỉ tiêu/nhiệm vụ → "
-                            "cơ quan; màu cạnh là vai trò. Kéo để di chuyển, cuộn để phóng to, di chuột để xem chi tiết.")
-                graph_plot = gr.Plot(answer_figure(None), label="Đồ thị con của câu trả lời", elem_id="do-thi-con")
-                gr.Markdown("### Ma trận trách nhiệm\nSố chỉ tiêu/nhiệm vụ mỗi cơ quan được giao (chỉ tính cơ quan "
+                            "cơ quan; màu cạnh là vai trò (xem chú giải dưới hình). Di chuột lên một nút để xem chi tiết.")
+                graph_plot = gr.HTML(answer_svg(None), elem_id="do-thi-con")
+                gr.Markdown("## Ma trận trách nhiệm\nSố chỉ tiêu/nhiệm vụ mỗi cơ quan được giao (chỉ tính cơ quan "
                             "được nêu tên, không tính nhóm cơ quan).")
                 with gr.Row():
                     scope_dd = gr.Dropdown(label="Phạm vi", choices=matrix_scopes(catalog), value=ALL_SCOPE,
@@ -362,8 +413,7 @@ def build_blocks(webapp: WebApp):
                                                  allow_custom_value=True, elem_id="ma-tran-vai-tro")
                     matrix_now_cb = gr.Checkbox(label="Gộp theo cơ quan, tỉnh hiện nay (sau sắp xếp năm 2025)",
                                                 value=False, elem_id="ma-tran-hien-nay")
-                matrix_plot = gr.Plot(webapp.matrix(ALL_SCOPE, "chủ trì"), label="Ma trận trách nhiệm",
-                                      elem_id="ma-tran")
+                matrix_plot = gr.HTML(webapp.matrix(ALL_SCOPE, "chủ trì"), elem_id="ma-tran")
             with gr.Tab("Thời hạn", id="thoi-han"):
                 gr.Markdown("Các chỉ tiêu, nhiệm vụ theo thời hạn: quá hạn, đến hạn trong quý này, sắp tới và "
                             "thường xuyên. Bấm vào nguồn để mở dòng văn bản gốc.")
@@ -381,9 +431,7 @@ def build_blocks(webapp: WebApp):
                 gr.Markdown("Các văn bản đã nạp vào đồ thị tri thức. Tải lên một kế hoạch mới như khi được ban "
                             "hành — văn bản (.txt, .md), Word (.docx, .doc) hoặc PDF (.pdf), tối đa "
                             f"{webapp.max_upload_bytes // 1048576} MB — để đưa vào phần hỏi đáp.")
-                docs_table = gr.Dataframe(value=webapp.documents(), headers=[h for _, h in tables.DOCUMENT_COLUMNS],
-                                          interactive=False, wrap=True, label="Văn bản đã nạp",
-                                          elem_id="danh-sach-van-ban", elem_classes="dtikg-frame")
+                docs_table = gr.HTML(webapp.library_html(), elem_id="danh-sach-van-ban", elem_classes="dtikg-frame")
                 with gr.Row():
                     upload_btn = gr.UploadButton(UPLOAD_LABEL, file_types=list(UPLOAD_SUFFIXES),
                                                  file_count="single", variant="primary", elem_id="tai-len")
@@ -397,13 +445,15 @@ def build_blocks(webapp: WebApp):
                 gr.Examples(examples=[[q] for q in SPARQL_EXAMPLES], inputs=[query_box], label="Truy vấn mẫu",
                             example_labels=list(SPARQL_EXAMPLE_LABELS))
                 with gr.Row():
-                    timeout_sl = gr.Slider(SPARQL_TIMEOUT[0], SPARQL_TIMEOUT[1], value=SPARQL_TIMEOUT[2], step=1,
+                    timeout_box = gr.Number(value=SPARQL_TIMEOUT[2], minimum=SPARQL_TIMEOUT[0], maximum=SPARQL_TIMEOUT[1],
+                                           precision=0, step=1, elem_id="gioi-han-thoi-gian",
                                            label="Giới hạn thời gian (giây)")
-                    rows_sl = gr.Slider(SPARQL_ROWS[0], SPARQL_ROWS[1], value=SPARQL_ROWS[2], step=10,
+                    rows_box = gr.Number(value=SPARQL_ROWS[2], minimum=SPARQL_ROWS[0], maximum=SPARQL_ROWS[1], precision=0,
+                                        step=10, elem_id="gioi-han-so-dong",
                                         label="Giới hạn số dòng")
                 run_btn = gr.Button("Chạy truy vấn", variant="primary", elem_id="chay-truy-van")
                 sparql_status = gr.Markdown(elem_id="trang-thai-sparql")
-                sparql_out = gr.Dataframe(label="Kết quả truy vấn", interactive=False, wrap=True,
+                sparql_out = gr.Dataframe(label="Kết quả truy vấn", interactive=False, wrap=True, buttons=[],
                                           elem_id="ket-qua-sparql", elem_classes="dtikg-frame")
 
         # The page asks with the day the names are read on; `/ask` (README, API clients) with the
@@ -425,14 +475,19 @@ def build_blocks(webapp: WebApp):
               inputs=[scope_dd, matrix_role_dd, matrix_now_cb], outputs=matrix_plot, api_name="ma_tran_trach_nhiem")
         gr.on([due_province.input, due_agency.input, due_role.input, due_day.submit, due_day.blur], webapp.timeline,
               inputs=[due_province, due_agency, due_role, due_day], outputs=due_view, api_name="thoi_han")
-        refresh_btn.click(webapp.documents, outputs=docs_table, api_name="danh_sach_van_ban")
+        refresh_btn.click(webapp.library_html, outputs=docs_table, api_visibility="private")
+
+        def danh_sach_van_ban() -> dict:
+            """The library as a table: {"headers": […], "data": [[…], …]}, the file name last."""
+            return {"headers": [h for _, h in tables.DOCUMENT_COLUMNS], "data": webapp.documents()}
+        gr.api(danh_sach_van_ban, api_name="danh_sach_van_ban")
         upload_btn.upload(upload_with_progress, inputs=upload_btn, outputs=[upload_status, docs_table, scope_dd],
                           api_name="nap_van_ban", concurrency_id="engine", concurrency_limit=1) \
             .then(webapp.matrix, inputs=[scope_dd, matrix_role_dd, matrix_now_cb], outputs=matrix_plot,
                   api_visibility="private")
-        gr.on([run_btn.click], webapp.sparql, inputs=[query_box, timeout_sl, rows_sl],
+        gr.on([run_btn.click], webapp.sparql, inputs=[query_box, timeout_box, rows_box],
               outputs=[sparql_status, sparql_out], api_name="sparql")
-        blocks.load(webapp.documents, outputs=docs_table, api_visibility="private")
+        blocks.load(webapp.library_html, outputs=docs_table, api_visibility="private")
     blocks.queue(default_concurrency_limit=1, max_size=QUEUE_MAX_SIZE)
     blocks.state_session_capacity = STATE_SESSION_CAPACITY  # read when the app is mounted
     return blocks
@@ -465,21 +520,28 @@ def create_app(webapp: WebApp, auth: tuple[str, str] | None = None):
                             "<p>Cần đăng nhập để xem văn bản. <a href='../'>Đăng nhập</a></p></html>",
                             status_code=401, headers=headers)
 
-    @app.get("/tai-lieu/{file}", response_class=HTMLResponse)
-    def view_document(file: str, request: Request, dong: str | None = None) -> HTMLResponse:
+    def own_page(request: Request, file: str, render, same_origin: bool = False) -> HTMLResponse:
+        """A page of the app's own (viewer, plan page): `render(nonce)` gives its HTML or None (404).
+        Scripts run by nonce only; `same_origin`: the page has a <base> and a form of its own."""
         nonce = secrets.token_urlsafe(16)
+        own = "'self'" if same_origin else "'none'"
         headers = {"Content-Security-Policy": f"default-src 'none'; style-src 'unsafe-inline'; "
-                                              f"script-src 'nonce-{nonce}'; base-uri 'none'; form-action 'none'",
+                                              f"script-src 'nonce-{nonce}'; base-uri {own}; form-action {own}",
                    "X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer",
                    "Cache-Control": "no-store", "X-Frame-Options": "DENY"}
         if auth is not None and not _logged_in(mounted["gradio"], request):
             return login_page(headers)
-        line = int(dong) if dong and dong.isdigit() and len(dong) < 8 else None
-        page = webapp.library.render(file, line, title=webapp.document_title(file)
-                                     if file in webapp.library.registered() else None, nonce=nonce)
+        page = render(nonce)
         if page is None:
             return HTMLResponse(not_found_page(file), status_code=404, headers=headers)
         return HTMLResponse(page, headers=headers)
+
+    @app.get("/tai-lieu/{file}", response_class=HTMLResponse)
+    def view_document(file: str, request: Request, dong: str | None = None) -> HTMLResponse:
+        line = int(dong) if dong and dong.isdigit() and len(dong) < 8 else None
+        return own_page(request, file, lambda nonce: webapp.library.render(
+            file, line, title=webapp.document_title(file) if file in webapp.library.registered() else None,
+            nonce=nonce))
 
     @app.get("/tai-lieu/{file}/ban-goc")
     def download_original(file: str, request: Request) -> Response:
@@ -500,12 +562,32 @@ def create_app(webapp: WebApp, auth: tuple[str, str] | None = None):
         headers["Content-Disposition"] = f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(file, safe='')}"
         return Response(data, media_type=media_type, headers=headers)
 
+    @app.get("/van-ban/{file}", response_class=HTMLResponse)
+    def view_plan(file: str, request: Request) -> HTMLResponse:
+        """A plan's page: its items filtered by the query (`tru-cot`, `vai-tro`, `co-quan`, `thoi-han`)."""
+        return own_page(request, file, lambda nonce: webapp.plan_page(file, request.query_params, nonce),
+                        same_origin=True)
+
+    @app.get("/van-ban/{file}/phu-luc.xlsx")
+    def download_plan_workbook(file: str, request: Request) -> Response:
+        """The plan's appendices and items as an Excel workbook."""
+        headers = {"X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer", "Cache-Control": "no-store"}
+        if auth is not None and not _logged_in(mounted["gradio"], request):
+            return login_page(headers)
+        made = webapp.plan_workbook(file)
+        if made is None:
+            return HTMLResponse(not_found_page(file), status_code=404, headers=headers)
+        path, name = made
+        headers["Content-Disposition"] = f"attachment; filename=\"{name}\""
+        return Response(path.read_bytes(), headers=headers,
+                        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
     from kg.service import DATA_DIR
     gr.mount_gradio_app(
         app, blocks, path="/", auth=auth, auth_message="Đăng nhập để dùng dtikg.",
         allowed_paths=[], blocked_paths=[str(Path(webapp.kg.dir).resolve()), str(DATA_DIR)],
         max_file_size=webapp.max_upload_bytes, ssr_mode=False, footer_links=[], show_error=False,
-        css=CSS, js=SET_LANGUAGE_JS, theme=gr.themes.Default(font_mono=list(MONO_FONTS)), mcp_server=False,
+        css=CSS, js=SET_LANGUAGE_JS, theme=theme(), mcp_server=False,
         pwa=False)
     mounted["gradio"] = _gradio_sub_app(app)
     return app

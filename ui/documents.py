@@ -130,6 +130,33 @@ class DocumentLibrary:
         media_type = text.get("media_type") if isinstance(text.get("media_type"), str) else None
         return path, media_type or "application/octet-stream"
 
+    # ------------------------------------------------------------------ details
+    def details(self, file: str) -> list[str] | None:
+        """The details line of a document, as HTML facts: its file name (the one place the app
+        shows it), format, pages, lines, OCR and converter. None if it may not be shown."""
+        text = self.text_of(file)
+        if text is None:
+            return None
+        lines = [str(x) for x in text["lines"]]
+        return self._details(file, text, lines, _per_line(text.get("pages"), len(lines), int),
+                             _per_line(text.get("ocr_confidence"), len(lines), float))
+
+    @staticmethod
+    def _details(file: str, text: dict, lines: list[str], pages, confidence) -> list[str]:
+        facts = [f"Tệp <code>{esc(file)}</code>"]
+        media = text.get("media_type")
+        if isinstance(media, str) and media:
+            facts.append(esc(MEDIA_LABELS.get(media, media)))
+        page_count = len({p for p in pages if p is not None}) if pages else 0
+        if page_count:
+            facts.append(f"{page_count} trang")
+        facts.append(f"{len(lines)} dòng")
+        if confidence and any(c is not None for c in confidence):
+            facts.append("bản quét, đọc bằng OCR")
+        if isinstance(text.get("converter"), str) and text["converter"]:
+            facts.append(f"chuyển thành văn bản bằng {esc(text['converter'])}")
+        return facts
+
     # ------------------------------------------------------------------ viewer
     def render(self, file: str, line: int | None = None, title: str | None = None,
                nonce: str = "") -> str | None:
@@ -166,20 +193,11 @@ class DocumentLibrary:
         where_text = (f"trang {cited_page}, dòng {line}" if cited_page else f"dòng {line}") if line else ""
         where = (f'Dòng được trích dẫn: <a href="#L{line}">{where_text}</a>' if line
                  else "Chưa chọn dòng trích dẫn.")
-        facts = [f"Tệp <code>{esc(file)}</code>"]
-        media = text.get("media_type")
-        if isinstance(media, str) and media:
-            facts.append(esc(MEDIA_LABELS.get(media, media)))
-        page_count = len({p for p in pages if p is not None}) if pages else 0
-        if page_count:
-            facts.append(f"{page_count} trang")
-        facts.append(f"{len(lines)} dòng")
-        if confidence and any(c is not None for c in confidence):
-            facts.append("bản quét, đọc bằng OCR")
-        if isinstance(text.get("converter"), str) and text["converter"]:
-            facts.append(f"chuyển thành văn bản bằng {esc(text['converter'])}")
+        facts = self._details(file, text, lines, pages, confidence)
         if self.path_of(file) is not None:
             facts.append(f'<a class="tai-goc" href="{esc(quote(file, safe=""))}/ban-goc" download>Tải tệp gốc</a>')
+        if title:  # a plan: its own page lists its items and legal bases
+            facts.append(f'<a href="../van-ban/{esc(quote(file, safe=""))}">Trang kế hoạch</a>')
         heading = esc(title or file)
         script = ""
         if line:
@@ -188,14 +206,14 @@ class DocumentLibrary:
         return f"""<!doctype html>
 <html lang="vi"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{esc(file)}{f" — {where_text}" if line else ""}</title>
+<title>{heading}{f" — {where_text}" if line else ""}</title>
 <style>
 body{{font-family:system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans",sans-serif;margin:0;color:#1f2933;background:#fff}}
 header{{position:sticky;top:0;background:#f4f6f8;border-bottom:1px solid #d0d7de;padding:.6rem 1rem;z-index:1}}
 h1{{font-size:1.1rem;margin:0 0 .2rem}} header p{{margin:0;font-size:.9rem}}
 main{{padding:.5rem 0 40vh;font-size:.95rem;line-height:1.45}}
 .line{{display:flex;gap:.8rem;padding:0 1rem;white-space:pre-wrap;tab-size:6;scroll-margin-top:40vh}}
-.ln{{flex:0 0 3.5rem;text-align:right;color:#8a94a0;text-decoration:none;user-select:none;font-variant-numeric:tabular-nums}}
+.ln{{flex:0 0 3.5rem;text-align:right;color:#5f6b76;text-decoration:none;user-select:none;font-variant-numeric:tabular-nums}}
 .tx{{flex:1;word-break:break-word}}
 .page{{margin:.8rem 1rem .3rem;padding:.15rem .5rem;border-top:2px solid #8a94a0;color:#4a5561;
   font-size:.85rem;font-weight:600}}
@@ -204,7 +222,7 @@ main{{padding:.5rem 0 40vh;font-size:.95rem;line-height:1.45}}
 .hl,.line:target{{background:#fff3b0;outline:2px solid #e0a800}}
 .hl .ln{{color:#7a5600;font-weight:700}}
 </style></head>
-<body><header><h1>{heading}</h1><p>{" · ".join(facts)} · {where}</p></header>
+<body><header><h1>{heading}</h1><p class="chi-tiet">{" · ".join(facts)} · {where}</p></header>
 <main aria-label="Nội dung văn bản">{"".join(parts)}</main>
 {script}</body></html>"""
 

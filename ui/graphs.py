@@ -1,10 +1,10 @@
-"""Figures of the web app (Plotly, drawn by Gradio's bundled plotly.js, so no CDN):
-the subgraph behind an answer and the responsibility matrix as a heat map."""
+"""Figures of the web app, drawn on the server so that a view opens at once and reads without
+script: the subgraph behind an answer as SVG, and the responsibility matrix as an HTML table
+shaded like a heat map (each cell's count written in it, in a colour that keeps its contrast)."""
 from __future__ import annotations
 
 import html
 import re
-import textwrap
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
@@ -27,25 +27,29 @@ ROLE_COLORS = {
     "chủ trì": "#d62728", "phối hợp": "#1f77b4", "chủ trì tổng hợp": "#9467bd",
     "chủ trì theo dõi, đánh giá": "#e6a100", "theo dõi, đôn đốc": "#2ca02c", "hướng dẫn": "#5b2c06",
 }
-NODE_STYLE = {  # kind: (Vietnamese legend name, colour, marker symbol, size)
-    "province": ("Tỉnh", "#1b4f72", "diamond", 18),
-    "document": ("Văn bản", "#6e2c00", "square", 14),
-    "item": ("Chỉ tiêu / nhiệm vụ", "#f39c12", "circle", 11),
-    "agency": ("Cơ quan", "#117a65", "triangle-up", 13),
+# The graph is drawn at a fixed size so that labels are kept apart: one row every ROW_PIXELS, four
+# columns at COLUMN_X, each label cut to what its column holds (CHAR_PIXELS a character);
+# the page scrolls the figure sideways on narrow screens.
+GRAPH_WIDTH = 1180
+ROW_PIXELS = 26
+CHAR_PIXELS = 5.6  # the mean width of a character of a 12 px label in the page font (Vietnamese text)
+COLUMN_X = {"province": 150, "document": 450, "item": 560, "agency": 830}
+LABEL_CHARS = {"province": 18, "document": 30, "item": 30, "agency": 46}
+NODE_STYLE = {  # kind: (Vietnamese legend name, colour); the marker shapes are _SHAPES
+    "province": ("Tỉnh", "#1b4f72"),
+    "document": ("Văn bản", "#6e2c00"),
+    "item": ("Chỉ tiêu / nhiệm vụ", "#c27803"),
+    "agency": ("Cơ quan", "#117a65"),
 }
 
 
-def _plain(text: object, width: int = 70, limit: int = 400) -> str:
-    """Text for Plotly labels and hovers: escaped and wrapped with <br>."""
-    s = " ".join(str(text or "").split())
-    if len(s) > limit:
-        s = s[:limit - 1] + "…"
-    return "<br>".join(html.escape(part, quote=False) for part in textwrap.wrap(s, width) or [""])
-
-
-def _short(text: str, n: int = 28) -> str:
+def _short(text: str, n: int) -> str:
     text = " ".join((text or "").split())
-    return html.escape(text if len(text) <= n else text[:n - 1] + "…", quote=False)
+    return text if len(text) <= n else text[:n - 1] + "…"
+
+
+def _esc(text: object) -> str:
+    return html.escape("" if text is None else str(text), quote=True)
 
 
 @dataclass
@@ -102,11 +106,11 @@ def answer_graph(answer: dict | None, max_items: int = MAX_GRAPH_ITEMS) -> Answe
         file = source.get("document")
         pkey = f"province:{province}" if province else None
         if pkey:
-            g.node(pkey, "province", _short(province), _plain(f"Tỉnh {province}"))
+            g.node(pkey, "province", _short(province, LABEL_CHARS["province"]), f"Tỉnh {province}")
         dkey = f"document:{file}" if file else None
         if dkey:  # a plan is named as answers cite it ("KH 11252/KH-UBND (Khánh Hòa)"), its file in the details
             plan = re.sub(r"(, (trang|dòng) \d+.*)$", "", str(source.get("citation") or "")) or str(file)
-            g.node(dkey, "document", _short(plan, 30), _plain(f"{plan} — tệp {file}"))
+            g.node(dkey, "document", _short(plan, LABEL_CHARS["document"]), plan)
             if pkey:
                 g.edge(pkey, dkey, "thuộc tỉnh")
         kind = str(item.get("kind") or "")
@@ -114,7 +118,7 @@ def answer_graph(answer: dict | None, max_items: int = MAX_GRAPH_ITEMS) -> Answe
         if kind in ("agency", "province", "document") and not item.get("agencies"):  # a node, not an item
             nkind = {"agency": "agency", "province": "province", "document": "document"}[kind]
             key = f"{nkind}:{province}:{label}" if nkind == "agency" else f"{nkind}:{label}"
-            g.node(key, nkind, _short(label), _plain(label))
+            g.node(key, nkind, _short(label, LABEL_CHARS[nkind]), label)
             if dkey and key != dkey:
                 g.edge(dkey, key, "nguồn")
             continue
@@ -124,11 +128,9 @@ def answer_graph(answer: dict | None, max_items: int = MAX_GRAPH_ITEMS) -> Answe
         for name, value in (("Thời hạn", item.get("deadline")), ("Mục tiêu", item.get("target"))):
             if value:
                 details.append(f"{name}: {value}")
-        if file:
-            cited = source.get("citation")
-            details.append(f"Nguồn: {cited} (tệp {file})" if cited else f"Nguồn: {file}, dòng {source.get('line')}")
-        g.node(ikey, "item", html.escape(number, quote=False) or _short(label, 12),
-               "<br>".join(_plain(d) for d in details))
+        if source.get("citation"):
+            details.append(f"Nguồn: {source['citation']}")
+        g.node(ikey, "item", _short(f"{number} {label}".strip(), LABEL_CHARS["item"]), "\n".join(details))
         if dkey:
             g.edge(dkey, ikey, "nguồn")
         agencies = item.get("agencies") if isinstance(item.get("agencies"), list) else []
@@ -138,7 +140,7 @@ def answer_graph(answer: dict | None, max_items: int = MAX_GRAPH_ITEMS) -> Answe
                 role, name = "", role
             akey = f"agency:{province}:{name}"
             named = name + (f" ({province})" if province and fold(province) not in fold(name) else "")
-            g.node(akey, "agency", _short(named, 40), _plain(named))
+            g.node(akey, "agency", _short(named, LABEL_CHARS["agency"]), named)
             g.edge(ikey, akey, role or "liên quan")
     return g
 
@@ -152,20 +154,32 @@ def _spread(nodes: list[_Node], lo: float, hi: float) -> None:
         node.y = hi - i * step if len(nodes) > 1 else (lo + hi) / 2
 
 
-def answer_figure(answer: dict | None, max_items: int = MAX_GRAPH_ITEMS):
-    """The answer's subgraph as an interactive Plotly figure in four columns."""
-    import plotly.graph_objects as go
+_SHAPES = {  # kind: SVG of its marker around (0, 0)
+    "province": "<path d='M0,-9 L9,0 L0,9 L-9,0 Z'/>",
+    "document": "<rect x='-7' y='-7' width='14' height='14'/>",
+    "item": "<circle r='6'/>",
+    "agency": "<path d='M0,-8 L8,6 L-8,6 Z'/>",
+}
+STRUCTURE_COLOR = "#9aa0a6"
+# Labels on a white halo (drawn under the letters), so that an edge passing under one never hides it;
+# presentation attributes, not a style sheet, so that the page's own styles leave them alone.
+_LABEL_PAINT = ("font-size='12' fill='#1f2933' stroke='#ffffff' stroke-width='5' stroke-linejoin='round' "
+                "paint-order='stroke'")
 
+
+def answer_svg(answer: dict | None, max_items: int = MAX_GRAPH_ITEMS) -> str:
+    """The answer's subgraph in four columns (province → plan → item → agency) as SVG: edges coloured
+    by role, each node's details in its tooltip, labels on a white halo so no edge hides them, and
+    a legend of the roles drawn."""
     g = answer_graph(answer, max_items)
-    fig = go.Figure()
     if not g.nodes:
-        return _empty_figure("Chưa có câu trả lời để vẽ đồ thị. Hãy đặt câu hỏi ở thẻ Hỏi đáp.")
-    columns = {"province": 0, "document": 1, "item": 2, "agency": 3}
+        return ("<p class='dtikg-empty' role='status'>Chưa có câu trả lời để vẽ đồ thị. "
+                "Hãy đặt câu hỏi ở thẻ Hỏi đáp.</p>")
     by_kind: dict[str, list[_Node]] = defaultdict(list)
     for node in g.nodes.values():
         by_kind[node.kind].append(node)
-    height = max(len(by_kind.get("item", [])), len(by_kind.get("agency", [])), 6)
-    _spread(by_kind.get("item", []), 0, height)
+    rows = max(len(by_kind.get("item", [])), len(by_kind.get("agency", [])), 3)
+    _spread(by_kind.get("item", []), 0, rows - 1)
     placed = {n.key for n in by_kind.get("item", [])}
     for kind in ("agency", "document", "province"):  # each column ordered by its placed neighbours
         nodes = by_kind.get(kind, [])
@@ -174,54 +188,59 @@ def answer_figure(answer: dict | None, max_items: int = MAX_GRAPH_ITEMS):
             ys = [g.nodes[k].y for k in node.links if k in placed]
             return sum(ys) / len(ys) if ys else 0.0
         nodes.sort(key=center, reverse=True)
-        _spread(nodes, 0, height)
+        _spread(nodes, 0, rows - 1)
         placed |= {n.key for n in nodes}
-    # edges, one trace per role so the legend explains the colours
-    per_role: dict[str, tuple[list, list]] = defaultdict(lambda: ([], []))
+    top = 40
+
+    def y_of(node: _Node) -> float:
+        return top + (rows - 1 - node.y) * ROW_PIXELS
+
+    edges, roles = [], []
     for a, b, role in g.edges:
         na, nb = g.nodes[a], g.nodes[b]
-        xs, ys = per_role[role]
-        xs += [columns[na.kind], columns[nb.kind], None]
-        ys += [na.y, nb.y, None]
-    for role, (xs, ys) in per_role.items():
         structural = role in ("nguồn", "thuộc tỉnh")
-        fig.add_trace(go.Scatter(
-            x=xs, y=ys, mode="lines", hoverinfo="skip",
-            name="nguồn / thuộc tỉnh" if structural else f"vai trò: {role}",
-            legendgroup="structure" if structural else role, showlegend=not structural or role == "nguồn",
-            line={"width": 1 if structural else 1.6,
-                  "color": "#b3b6b7" if structural else ROLE_COLORS.get(role, "#7f8c8d")}))
-    positions = {"province": "middle left", "document": "middle left", "item": "middle right",
-                 "agency": "middle right"}
-    for kind, nodes in by_kind.items():
-        name, colour, symbol, size = NODE_STYLE[kind]
-        fig.add_trace(go.Scatter(
-            x=[columns[kind]] * len(nodes), y=[n.y for n in nodes], mode="markers+text", name=name,
-            text=[n.label for n in nodes], textposition=positions[kind], textfont={"size": 11},
-            hovertext=[n.hover for n in nodes], hoverinfo="text",
-            marker={"size": size, "color": colour, "symbol": symbol, "line": {"width": 1, "color": "#fff"}}))
+        colour = STRUCTURE_COLOR if structural else ROLE_COLORS.get(role, "#5f6b76")
+        if not structural and role not in roles:
+            roles.append(role)
+        # an item's edges to its agencies leave from the end of its label, not through it
+        x1 = COLUMN_X[na.kind] + (16 + CHAR_PIXELS * len(na.label) if na.kind == "item" and nb.kind == "agency" else 0)
+        edges.append(f"<line x1='{x1:.0f}' y1='{y_of(na):.1f}' x2='{COLUMN_X[nb.kind]}' y2='{y_of(nb):.1f}' "
+                     f"stroke='{colour}' stroke-width='{1 if structural else 1.8}'><title>{_esc(role)}</title></line>")
+    nodes = []
+    for kind in ("province", "document", "item", "agency"):
+        name, colour = NODE_STYLE[kind]
+        left = kind in ("province", "document")  # the first two columns read leftwards from their node
+        for n in by_kind.get(kind, []):
+            x, y = COLUMN_X[kind], y_of(n)
+            nodes.append(
+                f"<g class='dtikg-node dtikg-node-{kind}' transform='translate({x},{y:.1f})'>"
+                f"<title>{_esc(n.hover)}</title><g fill='{colour}' stroke='#fff'>{_SHAPES[kind]}</g>"
+                f"<text class='dtikg-node-label' x='{-12 if left else 12}' dy='0.35em' "
+                f"text-anchor='{'end' if left else 'start'}' {_LABEL_PAINT}>{_esc(n.label)}</text></g>")
+    heads = "".join(f"<text class='dtikg-column' x='{COLUMN_X[k]}' y='18' text-anchor='middle' font-size='13' "
+                    f"font-weight='600' fill='#1f2933'>{label}</text>"
+                    for k, label in (("province", "Tỉnh"), ("document", "Văn bản"), ("item", "Mục"),
+                                     ("agency", "Cơ quan")))
     title = "Đồ thị con của câu trả lời"
     if g.shown < g.total:
         title += f" (hiển thị {g.shown}/{g.total} mục"
         title += "; không vẽ các mục chỉ giao chung cho nhóm cơ quan)" if g.group_left_out else ")"
-    fig.update_layout(
-        title={"text": title, "x": 0.01}, height=max(420, 26 * height + 140), margin={"l": 10, "r": 10, "t": 50, "b": 10},
-        xaxis={"visible": False, "range": [-0.9, 4.2], "fixedrange": False},
-        yaxis={"visible": False, "range": [-1, height + 1]},
-        legend={"orientation": "h", "y": -0.02, "yanchor": "top"}, plot_bgcolor="#ffffff",
-        paper_bgcolor="#ffffff", hoverlabel={"align": "left"}, dragmode="pan")
-    for x, label in enumerate(("Tỉnh", "Văn bản", "Mục", "Cơ quan")):
-        fig.add_annotation(x=x, y=height + 0.8, text=f"<b>{label}</b>", showarrow=False)
-    return fig
-
-
-def _empty_figure(message: str):
-    import plotly.graph_objects as go
-    fig = go.Figure()
-    fig.add_annotation(text=message, x=0.5, y=0.5, xref="paper", yref="paper", showarrow=False, font={"size": 14})
-    fig.update_layout(height=300, xaxis={"visible": False}, yaxis={"visible": False},
-                      plot_bgcolor="#ffffff", paper_bgcolor="#ffffff")
-    return fig
+    counts = Counter(n.kind for n in g.nodes.values())
+    summary = (f"{counts['province']} tỉnh, {counts['document']} văn bản, {counts['item']} mục, "
+               f"{counts['agency']} cơ quan")
+    legend = "".join(f"<li><span class='dtikg-swatch' style='background:{ROLE_COLORS.get(r, '#5f6b76')}'></span>"
+                     f"vai trò: {_esc(r)}</li>" for r in roles)
+    legend += f"<li><span class='dtikg-swatch' style='background:{STRUCTURE_COLOR}'></span>nguồn / thuộc tỉnh</li>"
+    legend += "".join(f"<li><span class='dtikg-swatch' style='background:{colour}'></span>{name}</li>"
+                      for kind, (name, colour) in NODE_STYLE.items() if counts[kind])
+    height = top + rows * ROW_PIXELS
+    return (f"<figure class='dtikg-graph'><figcaption class='dtikg-graph-title'>{_esc(title)}</figcaption>"
+            "<p class='dtikg-narrow'>Màn hình hẹp: kéo ngang khung hình để xem hết đồ thị.</p>"
+            f"<div class='dtikg-graph-wrap' tabindex='0' role='region' aria-label='{_esc(title)}'><svg xmlns='http://www.w3.org/2000/svg' width='{GRAPH_WIDTH}' "
+            f"height='{height}' viewBox='0 0 {GRAPH_WIDTH} {height}' role='img' "
+            f"aria-label='{_esc(title)}: {summary}'>"
+            f"{heads}<g class='dtikg-edges'>{''.join(edges)}</g>{''.join(nodes)}</svg></div>"
+            f"<ul class='dtikg-legend' aria-label='Chú giải'>{legend}</ul></figure>")
 
 
 # ---------------------------------------------------------------------------- responsibility matrix
@@ -296,23 +315,45 @@ def responsibility_matrix(catalog, scope: str = ALL_SCOPE, role: str = "chủ tr
     return agencies, columns, counts, caption
 
 
-def matrix_figure(catalog, scope: str = ALL_SCOPE, role: str = "chủ trì", as_of: date | None = None):
-    """The responsibility matrix as a Plotly heat map with the counts written in the cells."""
-    import plotly.graph_objects as go
+# Heat-map shades, light to dark (ColorBrewer YlOrRd); each cell's text is black or white,
+# whichever contrasts more with its shade.
+HEAT = ("#ffffcc", "#ffeda0", "#fed976", "#feb24c", "#fd8d3c", "#fc4e2a", "#e31a1c", "#bd0026", "#800026")
 
+
+def _luminance(colour: str) -> float:
+    def channel(c: int) -> float:
+        c = c / 255
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+    r, g, b = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
+    return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
+
+
+def text_colour(shade: str) -> str:
+    """Black or white, whichever has the higher contrast ratio against `shade` (WCAG)."""
+    light = _luminance(shade)
+    return "#000000" if (light + 0.05) / 0.05 >= 1.05 / (light + 0.05) else "#ffffff"
+
+
+def matrix_html(catalog, scope: str = ALL_SCOPE, role: str = "chủ trì", as_of: date | None = None) -> str:
+    """The responsibility matrix as a table: agencies by row, provinces (or pillars) by column,
+    each count in its cell shaded by size, with a legend of the shades."""
     agencies, columns, counts, caption = responsibility_matrix(catalog, scope, role, as_of=as_of)
     if not agencies:
-        return _empty_figure("Không có phân công nào cho lựa chọn này.")
-    column_name = "Trụ cột" if (scope or "").startswith("tinh:") else "Tỉnh"
-    fig = go.Figure(go.Heatmap(
-        z=counts, x=[html.escape(c, quote=False) for c in columns],
-        y=[html.escape(a, quote=False) for a in agencies], colorscale="YlOrRd",
-        text=[[str(n) if n else "" for n in row] for row in counts], texttemplate="%{text}", hoverongaps=False, xgap=2, ygap=2,
-        colorbar={"title": {"text": "Số mục"}},
-        hovertemplate=f"Cơ quan: %{{y}}<br>{column_name}: %{{x}}<br>Số mục: %{{z}}<extra></extra>"))
-    fig.update_layout(title={"text": html.escape(caption, quote=False), "x": 0.01},
-                      height=max(360, 28 * len(agencies) + 160),
-                      margin={"l": 10, "r": 10, "t": 50, "b": 10},
-                      yaxis={"autorange": "reversed", "automargin": True}, xaxis={"automargin": True, "side": "top"},
-                      plot_bgcolor="#ffffff", paper_bgcolor="#ffffff")
-    return fig
+        return "<p class='dtikg-empty' role='status'>Không có phân công nào cho lựa chọn này.</p>"
+    top = max((n for row in counts for n in row), default=0) or 1
+
+    def shade(n: int) -> str:
+        return HEAT[min(len(HEAT) - 1, round((len(HEAT) - 1) * n / top))]
+    head = "".join(f"<th scope='col'>{_esc(c)}</th>" for c in columns)
+    body = []
+    for agency, row in zip(agencies, counts):
+        cells = "".join(f"<td style='background:{shade(n)};color:{text_colour(shade(n))}'>{n}</td>" if n
+                        else "<td class='dtikg-zero'><span class='dtikg-sr'>0</span></td>" for n in row)
+        body.append(f"<tr><th scope='row'>{_esc(agency)}</th>{cells}</tr>")
+    steps = sorted({round(top * k / (len(HEAT) - 1)) for k in range(1, len(HEAT))} - {0})
+    legend = "".join(f"<li><span class='dtikg-swatch' style='background:{shade(n)}'></span>{n}</li>" for n in steps)
+    return (f"<figure class='dtikg-matrix'><div class='dtikg-table-wrap' tabindex='0' role='region' "
+            f"aria-label='{_esc(caption)}'><table class='dtikg-table dtikg-heat'>"
+            f"<caption>{_esc(caption)}</caption><thead><tr><th scope='col'>Cơ quan</th>{head}</tr></thead>"
+            f"<tbody>{''.join(body)}</tbody></table></div>"
+            f"<ul class='dtikg-legend' aria-label='Thang màu: số mục'>{legend}</ul></figure>")

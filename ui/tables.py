@@ -73,7 +73,7 @@ ROLE_ORDER = ("chủ trì", "chủ trì tổng hợp", "chủ trì theo dõi, đ
               "hướng dẫn", "trưởng đoàn", "phó trưởng đoàn", "thành viên đoàn", "được kiểm tra")
 
 
-def _agency_order(entry: str) -> tuple[int, str]:
+def role_order(entry: str) -> tuple[int, str]:
     role = str(entry).partition(": ")[0]
     return (ROLE_ORDER.index(role) if role in ROLE_ORDER else len(ROLE_ORDER), str(entry))
 
@@ -92,6 +92,11 @@ def document_link(file: str, line: int | None = None) -> str:
     if line:
         url += f"?dong={int(line)}#L{int(line)}"
     return url
+
+
+def plan_link(file: str) -> str:
+    """Relative URL of a plan's page from the app's root ("van-ban/001_….txt")."""
+    return "van-ban/" + quote(file, safe="")
 
 
 # ---------------------------------------------------------------------------- answer rows
@@ -129,7 +134,7 @@ def answer_rows(answer: dict | None) -> list[dict]:
             "roles": _texts(item.get("roles")),
             "via_group": bool(item.get("via_group")),
             "predecessor": _text(item.get("predecessor")),
-            "agencies": sorted(_texts(item.get("agencies")), key=_agency_order),
+            "agencies": sorted(_texts(item.get("agencies")), key=role_order),
             "deadline": _text(item.get("deadline")),
             "target": _text(item.get("target")),
             "grounds": _texts(item.get("grounds")),
@@ -193,18 +198,21 @@ def rows_html(rows: list[dict]) -> str:
         return '<p class="dtikg-empty" role="status">Không có mục nào phù hợp với bộ lọc.</p>'
     counted = [r for r in rows if not r["via_group"]]
     grouped = [r for r in rows if r["via_group"]]
-    parts = [_table(counted, "Các mục câu trả lời tính đến")] if counted else \
+    parts = [items_table(counted, "Các mục câu trả lời tính đến")] if counted else \
         ['<p class="dtikg-empty" role="status">Không có mục nào được giao đích danh phù hợp với bộ lọc.</p>']
     if grouped:
-        parts.append(f"<h3 class='dtikg-section' id='muc-giao-chung'>Giao chung cho nhóm cơ quan — không tính vào "
-                     f"số của câu trả lời ({len(grouped)} mục)</h3>")
-        parts.append(_table(grouped, "Các mục giao chung cho nhóm cơ quan"))
+        parts.append(f"<h2 class='dtikg-section' id='muc-giao-chung'>Giao chung cho nhóm cơ quan — không tính vào "
+                     f"số của câu trả lời ({len(grouped)} mục)</h2>")
+        parts.append(items_table(grouped, "Các mục giao chung cho nhóm cơ quan"))
     return "".join(parts)
 
 
-def _table(rows: list[dict], caption: str) -> str:
-    head = ("<tr><th scope='col'>Tỉnh</th><th scope='col'>Mục</th><th scope='col'>Vai trò</th>"
-            "<th scope='col'>Cơ quan thực hiện</th><th scope='col'>Thời hạn</th><th scope='col'>Mục tiêu</th>"
+def items_table(rows: list[dict], caption: str, with_roles: bool = True) -> str:
+    """Answer rows as an HTML table, each source linked to the viewer; `with_roles`: the column of
+    the roles a question asked for (a plan page, asked nothing, lists who does what only)."""
+    head = ("<tr><th scope='col'>Tỉnh</th><th scope='col'>Mục</th>"
+            + ("<th scope='col'>Vai trò</th>" if with_roles else "")
+            + "<th scope='col'>Cơ quan thực hiện</th><th scope='col'>Thời hạn</th><th scope='col'>Mục tiêu</th>"
             "<th scope='col'>Căn cứ</th><th scope='col'>Nguồn</th></tr>")
     body = []
     for r in rows:
@@ -220,7 +228,7 @@ def _table(rows: list[dict], caption: str) -> str:
         grounds = "<br>".join(esc(g) for g in r["grounds"]) or "—"
         if r["document"]:
             where = r["citation"] or (f"{r['document']}, dòng {r['line']}" if r["line"] else r["document"])
-            hint = f"Tệp {r['document']}: {r['quote']}"
+            hint = f"Trích dẫn: {r['quote']}"  # the file's name stays in the plan's details line
             source = (f"<a class='dtikg-source' href='{esc(document_link(r['document'], r['line']))}' "
                       f"target='_blank' rel='noopener' title='{esc(hint)}'>{esc(where)}</a>")
         else:
@@ -229,8 +237,8 @@ def _table(rows: list[dict], caption: str) -> str:
             "<tr>"
             f"<td>{esc(r['province'] or NO_PROVINCE)}</td>"
             f"<td>{number}{esc(r['label'])}<br>{kind}</td>"
-            f"<td>{roles}</td>"
-            f"<td>{agencies}</td>"
+            + (f"<td>{roles}</td>" if with_roles else "")
+            + f"<td>{agencies}</td>"
             f"<td>{esc(r['deadline']) or '—'}</td>"
             f"<td>{esc(r['target']) or '—'}</td>"
             f"<td>{grounds}</td>"
@@ -267,7 +275,7 @@ def answer_html(answer: dict | None) -> str:
 
         def link(m: re.Match) -> str:
             file, line = places[m.group(1)]
-            title = esc(f"Tệp {file}")
+            title = "Mở dòng được trích dẫn trong văn bản"
             return (f"[<a class='dtikg-cite' href='{esc(document_link(file, line))}' target='_blank' "
                     f"rel='noopener' title='{title}'>{m.group(1)}</a>]")
 
@@ -315,38 +323,62 @@ def write_csv(rows: list[dict], path: Path) -> Path:
 
 def write_xlsx(rows: list[dict], path: Path, question: str = "", answer: str = "") -> Path:
     """An Excel workbook: the filtered rows, then a sheet with the question and the answer."""
+    return write_workbook(path, [("Kết quả", rows)], [("Câu hỏi", question), ("Câu trả lời", answer)], "Câu hỏi")
+
+
+SHEET_NAME_CHARS = 31  # Excel's limit
+_SHEET_UNSAFE = re.compile(r"[\\/?*\[\]:]")
+
+
+def sheet_name(title: str, taken: set[str]) -> str:
+    """A sheet name Excel accepts (no \\ / ? * [ ] :, at most 31 characters), unique in `taken`."""
+    base = " ".join(_SHEET_UNSAFE.sub(" ", title).split())[:SHEET_NAME_CHARS].strip() or "Trang"
+    name, n = base, 2
+    while name.casefold() in {t.casefold() for t in taken}:
+        suffix = f" ({n})"
+        name, n = base[:SHEET_NAME_CHARS - len(suffix)] + suffix, n + 1
+    taken.add(name)
+    return name
+
+
+def write_workbook(path: Path, sheets: list[tuple[str, list[dict]]], info: list[tuple[str, str]],
+                   info_title: str) -> Path:
+    """An Excel workbook of answer rows: one sheet per (title, rows), columns as COLUMNS, text never
+    read as a formula, the header frozen and filtered; then a sheet of (key, value) facts."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
     wb = Workbook()
-    ws = wb.active
-    ws.title = "Kết quả"
-    ws.append([h for _, h in COLUMNS])
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
+    wb.remove(wb.active)
+    taken: set[str] = set()
     widths = {"label": 60, "agencies": 45, "quote": 60, "grounds": 40, "document": 28}
-    for n, cells in enumerate(plain_rows(rows), start=2):
-        for col, ((key, _), text) in enumerate(zip(COLUMNS, cells), start=1):
-            cell = ws.cell(row=n, column=col)
-            if key == "line" and text.isdigit():
-                cell.value = int(text)
-            else:
-                cell.value = text
-                cell.data_type = "s"  # never a formula, whatever the text starts with
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-    for col, (key, _) in enumerate(COLUMNS, start=1):
-        ws.column_dimensions[get_column_letter(col)].width = widths.get(key, 16)
-    ws.freeze_panes = "A2"
-    if rows:
-        ws.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{len(rows) + 1}"
-    info = wb.create_sheet("Câu hỏi")
-    for key, value in (("Câu hỏi", question), ("Câu trả lời", answer)):
-        info.append([key, value])
-        info.cell(row=info.max_row, column=2).data_type = "s"
-        info.cell(row=info.max_row, column=2).alignment = Alignment(wrap_text=True, vertical="top")
-    info.column_dimensions["A"].width = 14
-    info.column_dimensions["B"].width = 120
+    for title, rows in sheets:
+        ws = wb.create_sheet(sheet_name(title, taken))
+        ws.append([h for _, h in COLUMNS])
+        for cell in ws[1]:
+            cell.font = Font(bold=True)
+        for n, cells in enumerate(plain_rows(rows), start=2):
+            for col, ((key, _), text) in enumerate(zip(COLUMNS, cells), start=1):
+                cell = ws.cell(row=n, column=col)
+                if key == "line" and text.isdigit():
+                    cell.value = int(text)
+                else:
+                    cell.value = text
+                    cell.data_type = "s"  # never a formula, whatever the text starts with
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+        for col, (key, _) in enumerate(COLUMNS, start=1):
+            ws.column_dimensions[get_column_letter(col)].width = widths.get(key, 16)
+        ws.freeze_panes = "A2"
+        if rows:
+            ws.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{len(rows) + 1}"
+    facts = wb.create_sheet(sheet_name(info_title, taken))
+    for key, value in info:
+        facts.append([key, value])
+        facts.cell(row=facts.max_row, column=2).data_type = "s"
+        facts.cell(row=facts.max_row, column=2).alignment = Alignment(wrap_text=True, vertical="top")
+    facts.column_dimensions["A"].width = 14
+    facts.column_dimensions["B"].width = 120
     wb.save(path)
     return path
 
@@ -362,6 +394,33 @@ def documents_rows(stats: dict, names: dict[str, str] | None = None) -> list[lis
                    format=FORMAT_NAMES.get(d.get("media_type") or "", d.get("media_type") or ""))
         out.append(["" if row.get(k) is None else row.get(k) for k, _ in DOCUMENT_COLUMNS])
     return out
+
+
+def library_html(rows: list[list]) -> str:
+    """The library as the page shows it (rows of `documents_rows`): each plan's name links to its
+    plan page; the file name, a detail, is left to that page."""
+    if not rows:
+        return "<p class='dtikg-empty' role='status'>Chưa có văn bản nào được nạp.</p>"
+    keys = [k for k, _ in DOCUMENT_COLUMNS]
+    shown = [(k, h) for k, h in DOCUMENT_COLUMNS if k not in ("file", "year")]
+    head = "".join(f"<th scope='col'>{esc(h)}</th>" for _, h in shown)
+    body = []
+    for row in rows:
+        cells = dict(zip(keys, row))
+        out = []
+        for key, _ in shown:
+            value = cells.get(key)
+            if key == "title":
+                out.append(f"<th scope='row'><a class='dtikg-plan' href='{esc(plan_link(str(cells['file'])))}'>"
+                           f"{esc(value)}</a></th>")
+            else:
+                out.append(f"<td>{esc('' if value is None else value)}</td>")
+        body.append("<tr>" + "".join(out) + "</tr>")
+    return (f"<p class='dtikg-library-total' role='status'>{len(rows)} văn bản. Bấm tên kế hoạch để mở trang của "
+            "nó: các mục lọc theo trụ cột, vai trò, cơ quan, thời hạn; căn cứ pháp lý; tệp gốc và phụ lục Excel.</p>"
+            "<div class='dtikg-table-wrap'><table class='dtikg-table dtikg-library'>"
+            "<caption class='dtikg-sr'>Các văn bản đã nạp</caption>"
+            f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></div>")
 
 
 def _projection_order(columns: list[str], query: str) -> list[str]:

@@ -44,7 +44,10 @@ def quarter_of(day: date) -> tuple[date, date, str]:
     return start, end, quarter_name(q, day.year)
 
 
-def _period(item, end: date | None) -> str:
+def period_of(item, end: date | None = None) -> str:
+    """The period an item falls due in, as the timeline heads it: "Quý IV/2023", "Tháng 10/2023",
+    "Năm 2025", "Trước 01/6/2024", "Thường xuyên"; "Thời hạn khác" when no day can be read."""
+    end = end or item.due()
     kind = item.deadline_kind
     if kind in ONGOING_KINDS:
         return "Thường xuyên"
@@ -85,7 +88,7 @@ def due_items(catalog, province: str | None = None, agency: str | None = None,
             continue
         end = item.due()
         plan = plan_reference(catalog.plan_of_file(item.file), item.file)
-        out.append(DueItem(iri, item.province, item.number, item.text, item.deadline or "", _period(item, end), end,
+        out.append(DueItem(iri, item.province, item.number, item.text, item.deadline or "", period_of(item, end), end,
                            tuple(f"{a.role_label}: {a.agent_label}" for a in (chosen or assignments)),
                            item.file, item.line, f"{plan}, dòng {item.line}"))
     return out
@@ -126,7 +129,7 @@ def timeline_html(catalog, today: date, province: str | None = None, agency: str
              f"{vn_date(today.isoformat())}.</p>"]
     for n, (title, periods) in enumerate(sections(items, today).items()):
         count = sum(len(v) for v in periods.values())
-        parts.append(f"<h3 class='dtikg-section' id='thoi-han-{n}'>{esc(title)}: {count} mục</h3>")
+        parts.append(f"<h2 class='dtikg-section' id='thoi-han-{n}'>{esc(title)}: {count} mục</h2>")
         if not count:
             parts.append("<p class='dtikg-empty'>Không có.</p>")
         for period, rows in periods.items():

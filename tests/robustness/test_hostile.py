@@ -87,8 +87,8 @@ def test_a_hostile_document_is_shown_as_text_in_the_browser(chromium, upload_ser
         page.screenshot(path=str(artifacts / "robustness-doc-hai-hoi-dap.png"), full_page=True)
 
         page.get_by_role("tab", name="Đồ thị").click()
-        page.locator("#do-thi-con .js-plotly-plot").wait_for(timeout=15000)
-        page.locator("#do-thi-con .js-plotly-plot").hover()
+        page.locator("#do-thi-con svg").wait_for(timeout=15000)
+        page.locator("#do-thi-con svg .dtikg-node").first.hover()
         assert page.evaluate(CHECK_PAGE) == CLEAN_PAGE
         page.get_by_role("tab", name="Hỏi đáp").click()
 

@@ -108,8 +108,9 @@ def test_document_list(client, kg):
 
 
 def test_matrix_endpoint(client):
-    plot = client.predict("tinh:Bắc Giang", "chủ trì", api_name="/ma_tran_trach_nhiem")
-    assert plot["type"] == "plotly" and "heatmap" in plot["plot"] and "Bắc Giang" in plot["plot"]
+    table = client.predict("tinh:Bắc Giang", "chủ trì", api_name="/ma_tran_trach_nhiem")
+    assert "<caption>Tỉnh Bắc Giang: số mục theo cơ quan và trụ cột DTI" in table
+    assert "<th scope='row'>Sở Thông tin và Truyền thông</th>" in table
 
 
 def test_sparql_select(client):
@@ -154,9 +155,12 @@ def test_upload_good_file(upload_client, upload_web_app, tmp_path):
     from gradio_client import handle_file
     plan = tmp_path / "ke hoach Ha Giang 2024.txt"
     plan.write_text(HA_GIANG_PLAN, encoding="utf-8")
-    message, frame, _ = upload_client.predict(handle_file(str(plan)), api_name="/nap_van_ban")
+    message, library, _ = upload_client.predict(handle_file(str(plan)), api_name="/nap_van_ban")
     assert message.startswith("✓") and "ke_hoach_Ha_Giang_2024.txt" in message and "2 chỉ tiêu" in message
-    assert "ke_hoach_Ha_Giang_2024.txt" in {row[-1] for row in frame["data"]}
+    # the page's library names the plan and links its page; the API's library has the file too
+    assert "href='van-ban/ke_hoach_Ha_Giang_2024.txt'>KH 12/KH-UBND ngày 02/2/2024 — Hà Giang</a>" in library
+    assert "ke_hoach_Ha_Giang_2024.txt" in {row[-1] for row in upload_client.predict(
+        api_name="/danh_sach_van_ban")["data"]}
     saved = Path(upload_web_app.kg.dir) / "documents" / "ke_hoach_Ha_Giang_2024.txt"
     assert saved.read_text(encoding="utf-8") == HA_GIANG_PLAN
     answer = upload_client.predict(QUESTION, api_name="/ask")
@@ -188,9 +192,10 @@ def test_upload_a_word_and_a_pdf_plan(upload_client, upload_web_app, shared_dev_
     """The real dev-docs plans (a PDF made from Word, a Word document) uploaded as published."""
     from gradio_client import handle_file
     for name, province in (("binh_dinh_2024.pdf", "Bình Định"), ("phu_tho_2024.docx", "Phú Thọ")):
-        message, frame, _ = upload_client.predict(handle_file(str(shared_dev_docs / name)), api_name="/nap_van_ban")
+        message, library, _ = upload_client.predict(handle_file(str(shared_dev_docs / name)), api_name="/nap_van_ban")
         assert message.startswith("✓ Đã nạp") and name in message and province in message, message
-        assert name in {row[-1] for row in frame["data"]}
+        assert f"href='van-ban/{name}'>" in library and f"— {province}</a>" in library
+        assert name in {row[-1] for row in upload_client.predict(api_name="/danh_sach_van_ban")["data"]}
     answer = upload_client.predict(QUESTION, api_name="/ask")
     (binh_dinh,) = [i for i in answer["items"] if i["source"]["document"] == "binh_dinh_2024.pdf"]
     source = binh_dinh["source"]
@@ -250,10 +255,13 @@ def test_password_protects_the_app_and_the_viewer(protected_web_server):
     with httpx.Client(base_url=url, timeout=10) as http:
         assert http.get("/tai-lieu/000_b6c86109a8f1a47b.txt").status_code == 401
         assert http.get("/tai-lieu/000_b6c86109a8f1a47b.txt/ban-goc").status_code == 401
+        assert http.get("/van-ban/000_b6c86109a8f1a47b.txt").status_code == 401
+        assert http.get("/van-ban/000_b6c86109a8f1a47b.txt/phu-luc.xlsx").status_code == 401
         assert http.post("/login", data={"username": user, "password": "sai"}).status_code >= 400
         assert http.post("/login", data={"username": user, "password": password}).status_code == 200
         assert http.get("/tai-lieu/000_b6c86109a8f1a47b.txt").status_code == 200
         assert http.get("/tai-lieu/000_b6c86109a8f1a47b.txt/ban-goc").status_code == 200
+        assert http.get("/van-ban/000_b6c86109a8f1a47b.txt").status_code == 200
     with pytest.raises(Exception):
         Client(url, verbose=False)
     authed = Client(url, auth=credentials, verbose=False)
@@ -275,3 +283,20 @@ def test_timeline_endpoint(client):
     page = client.predict("Thanh Hóa", "*", "*", "15/11/2023", api_name="/thoi_han")
     assert "Đến hạn trong quý này (Quý IV/2023): 38 mục" in page and "Ninh Bình" not in page
     assert "không hợp lệ" in client.predict("*", "*", "*", "31/2/2023", api_name="/thoi_han")
+
+
+def test_plan_page_and_workbook_routes(web_server):
+    """`/van-ban/{file}`: a registered plan's page, filtered by the query; anything else is 404."""
+    with httpx.Client(base_url=web_server, timeout=10) as http:
+        page = http.get("/van-ban/004_85549b70ab301922.txt", params={"thoi-han": "Quý IV/2023"})
+        assert page.status_code == 200 and "<h1>Kế hoạch kiểm tra kết quả thực hiện nhiệm vụ" in page.text
+        assert "script-src 'nonce-" in page.headers["content-security-policy"]
+        assert "<option value='Quý IV/2023' selected>" in page.text and "mục theo bộ lọc." in page.text
+        book = http.get("/van-ban/004_85549b70ab301922.txt/phu-luc.xlsx")
+        assert book.status_code == 200 and book.content[:2] == b"PK"
+        assert book.headers["content-disposition"].endswith("-phu-luc.xlsx\"")
+        for path in ("/van-ban/pyproject.toml", "/van-ban/..%2Fpyproject.toml", "/van-ban/READY",
+                     "/van-ban/pyproject.toml/phu-luc.xlsx"):
+            response = http.get(path)
+            assert response.status_code == 404, path
+            assert "[tool" not in response.text

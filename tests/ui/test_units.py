@@ -61,7 +61,7 @@ def test_html_is_escaped_and_links_cite_the_viewer():
     prose = tables.answer_html(ANSWER)
     assert "<b>" not in prose and "&lt;b&gt;" in prose
     assert ("[<a class='dtikg-cite' href='tai-lieu/000_b6c86109a8f1a47b.txt?dong=66#L66' target='_blank' "
-            "rel='noopener' title='Tệp 000_b6c86109a8f1a47b.txt'>Kế hoạch (Ninh Bình), dòng 66</a>]") in prose
+            "rel='noopener' title='Mở dòng được trích dẫn trong văn bản'>Kế hoạch (Ninh Bình), dòng 66</a>]") in prose
     assert "href='tai-lieu/ke_hoach_dak_lak_2024.pdf?dong=13#L13'" in prose
     assert "[Kế hoạch (Nơi khác), dòng 1]" in prose  # not an item's source: left as text
 
@@ -197,7 +197,7 @@ def test_viewer_of_an_older_store_reads_plain_text_files_only(tmp_path, seed_fil
 
 
 def test_matrix_counts_named_agencies(engine):
-    from ui.graphs import matrix_figure, matrix_scopes, responsibility_matrix
+    from ui.graphs import matrix_html, matrix_scopes, responsibility_matrix
     agencies, columns, counts, _ = responsibility_matrix(engine.catalog, "all", "chủ trì")
     assert "Sở Y tế" in agencies and {"Ninh Bình", "Bắc Giang", "Khánh Hòa"} <= set(columns)
     assert all(len(row) == len(columns) for row in counts)
@@ -205,24 +205,28 @@ def test_matrix_counts_named_agencies(engine):
     assert "tinh:Ninh Bình" in scopes
     agencies, columns, _, caption = responsibility_matrix(engine.catalog, "tinh:Ninh Bình", "*")
     assert agencies and "Ninh Bình" in caption and "Ninh Bình" not in columns  # columns are pillars
-    assert matrix_figure(engine.catalog, "tinh:Không có", "chủ trì").layout.annotations  # empty: a message
+    assert "Không có phân công nào" in matrix_html(engine.catalog, "tinh:Không có", "chủ trì")  # empty: a message
+    table = matrix_html(engine.catalog, "all", "chủ trì")
+    assert table.count("<tr><th scope='row'>") == len(responsibility_matrix(engine.catalog, "all", "chủ trì")[0])
 
 
 def test_answer_graph_prefers_direct_items(engine):
-    from ui.graphs import answer_figure, answer_graph
+    from ui.graphs import answer_graph, answer_svg
     answer = engine.ask("Sở Y tế chủ trì những chỉ tiêu nào?")
     graph = answer_graph(answer)
     direct = [i for i in answer["items"] if not i["via_group"]]
     assert graph.shown == len(direct) and graph.group_left_out == len(answer["items"]) - len(direct)
     kinds = {n.kind for n in graph.nodes.values()}
     assert kinds == {"province", "document", "item", "agency"}
-    assert len(answer_figure(answer).data) > 3
-    # Plans by name, agencies with their province; file names only in a node's details.
+    svg = answer_svg(answer)
+    assert svg.count("<line ") == len(graph.edges) and svg.count("class='dtikg-node ") == len(graph.nodes)
+    # Plans by name, agencies with their province, items by their words; no file name anywhere.
     labels = [n.label for n in graph.nodes.values()]
     assert "Sở Y tế (Ninh Bình)" in labels and "Sở Y tế" not in labels
     documents = [n for n in graph.nodes.values() if n.kind == "document"]
-    assert documents and not any(".txt" in n.label for n in documents)
-    assert all(".txt" in n.hover for n in documents)
+    assert documents and not any(".txt" in n.label + n.hover for n in graph.nodes.values())
+    items = [n.label for n in graph.nodes.values() if n.kind == "item"]
+    assert all(len(label) > 12 and " " in label for label in items), items  # "IV.8 Tỷ lệ dân số có…", not "IV.8"
 
 
 @pytest.mark.parametrize("host, loopback", [("127.0.0.1", True), ("localhost", True), ("::1", True),
@@ -312,6 +316,14 @@ def test_the_timeline_sorts_items_by_when_they_fall_due(engine):
     assert "tai-lieu/000_b6c86109a8f1a47b.txt?dong=" in page and "000_b6c86109a8f1a47b.txt, dòng" not in page
 
 
+def test_matrix_text_keeps_its_contrast():
+    """Each heat-map shade takes the text colour that contrasts more; both reach WCAG AA (4.5:1)."""
+    from ui.graphs import HEAT, _luminance, text_colour
+    for shade in HEAT:
+        a, b = sorted((_luminance(shade), _luminance(text_colour(shade))))
+        assert (b + 0.05) / (a + 0.05) >= 4.5, shade
+
+
 def test_every_role_has_a_colour_of_its_own():
     """The graph's role colours stay apart, the three 'chủ trì…' roles included."""
     from itertools import combinations
@@ -321,3 +333,50 @@ def test_every_role_has_a_colour_of_its_own():
     assert {c.label for c in codelists.roles() if not c.notation.startswith(("team", "inspected"))} <= set(rgb)
     for (a, x), (b, y) in combinations(rgb.items(), 2):
         assert sum((i - j) ** 2 for i, j in zip(x, y)) ** 0.5 >= 100, (a, b)
+
+
+def test_plan_view_lists_a_whole_plan_and_filters_it(engine):
+    """A plan page's items are the plan's items as answers list them; each filter keeps what it says."""
+    from ui.plans import NO_DEADLINE, PlanFilters, counts_text, plan_view
+    file = "001_d97555f28587097e.txt"
+    every = plan_view(engine.catalog, engine.answerer, file)
+    items = [i for i in engine.catalog.items.values() if i.file == file]
+    assert every.name == "KH 11252/KH-UBND ngày 30/10/2023 — Khánh Hòa" and len(every.rows) == len(items)
+    assert counts_text(every.counts).startswith("99 chỉ tiêu, 17 chỉ tiêu thành phần")
+    assert [b["label"] for b in every.bases if b["basis"]][0].startswith("Quyết định số 922/QĐ-BTTTT")
+    assert [r["line"] for r in every.rows] == sorted(r["line"] for r in every.rows)
+    pillar = plan_view(engine.catalog, engine.answerer, file, PlanFilters(pillar="Hạ tầng số"))
+    assert len(pillar.rows) == sum(i.pillar == "Hạ tầng số" for i in items) > 0
+    led = plan_view(engine.catalog, engine.answerer, file, PlanFilters(role="chủ trì", agency="Sở Nội vụ"))
+    answer = engine.ask("Ở Khánh Hòa, Sở Nội vụ chủ trì thực hiện những chỉ tiêu nào?")
+    indicators = [r for r in led.rows if r["kind"] in ("chỉ tiêu", "chỉ tiêu thành phần")]  # what the question asks
+    assert len(indicators) == answer["count"] > 0 and len(led.rows) > len(indicators)
+    undated = plan_view(engine.catalog, engine.answerer, file, PlanFilters(due=NO_DEADLINE))
+    assert len(undated.rows) == sum(not i.deadline_kind for i in items)
+    assert plan_view(engine.catalog, engine.answerer, "khong-co.txt") is None
+    assert PlanFilters.from_query({"tru-cot": " Hạ tầng số ", "la": "x"}) == PlanFilters(pillar="Hạ tầng số")
+    assert PlanFilters(pillar="Hạ tầng số", due="Quý I/2024").query() == \
+        "tru-cot=H%E1%BA%A1+t%E1%BA%A7ng+s%E1%BB%91&thoi-han=Qu%C3%BD+I%2F2024"
+
+
+def test_plan_workbook_has_a_sheet_per_appendix(engine, tmp_path):
+    from datetime import date
+
+    from openpyxl import load_workbook
+    from ui.plans import appendix_workbook, plan_view, workbook_name
+    view = plan_view(engine.catalog, engine.answerer, "004_85549b70ab301922.txt")
+    assert workbook_name(view) == \
+        "ke-hoach-kiem-tra-ket-qua-thuc-hien-nhiem-vu-va-cac-chi-tieu-ve-chuyen-phu-luc.xlsx"
+    wb = load_workbook(appendix_workbook(view, tmp_path / "x.xlsx", date(2026, 12, 1)))
+    assert wb.sheetnames == ["Phụ lục 1", "Phụ lục 2", "Tất cả các mục", "Văn bản"]
+    assert wb["Tất cả các mục"].max_row == len(view.every) + 1
+    assert wb["Văn bản"]["B1"].value == view.name and wb["Văn bản"]["B6"].value == "01/12/2026"
+
+
+def test_sheet_names_are_ones_excel_takes():
+    from ui.tables import sheet_name
+    taken: set[str] = set()
+    assert sheet_name("Phụ lục 1: A/B [x]", taken) == "Phụ lục 1 A B x"
+    assert sheet_name("phụ lục 1 a b x", taken) == "phụ lục 1 a b x (2)"
+    long = sheet_name("x" * 40, taken)
+    assert len(long) == 31 and len(sheet_name("x" * 40, taken)) == 31 and len(taken) == 4
