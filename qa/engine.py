@@ -7,6 +7,7 @@ exception reaches the caller: any input string gets an answer object.
 """
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import threading
@@ -24,6 +25,7 @@ from .retriever import DEFAULT_WEIGHT
 
 log = logging.getLogger(__name__)
 RETRIEVAL_MODES = ("hybrid", "bm25", "dense")
+WARM_UP_QUESTION = "Sở Y tế chủ trì những chỉ tiêu nào?"
 
 
 class QAEngine:
@@ -47,10 +49,22 @@ class QAEngine:
     def reload(self) -> None:
         """Load the store's answering index (again, after an ingest rebuilt it); raises
         StaleIndexError when the index is not that of the store's current documents."""
+        gc.unfreeze()  # what an earlier load froze may be collected once replaced
         catalog, retriever = load_index(self.kg, self.embedder, self.weight)
         parser = QuestionParser(catalog)
         answerer = Answerer(self.kg.store, catalog, retriever, self.mode, texts=self._lines_of)
         self.catalog, self.retriever, self.parser, self.answerer = catalog, retriever, parser, answerer
+        # The catalog and index are a long-lived heap (millions of objects at 50x) that Python's
+        # cyclic collector would otherwise walk on every full collection an answer's allocations
+        # trigger: frozen, a question of 4,800 items at 50x takes 0.14 s instead of 0.44 s.
+        gc.collect()
+        gc.freeze()
+
+    def warm_up(self) -> None:
+        """Answer one typical question, so that the indexes the answerer builds on first use
+        (assignments by agency, groups, lineage) are built before the first user asks (`dtikg
+        serve` calls it; at 50x the first question otherwise takes ~0.5 s instead of ~0.1 s)."""
+        self.ask(WARM_UP_QUESTION)
 
     def _lines_of(self, file: str) -> list[str] | None:
         """The converted lines of an ingested file, when the store keeps them."""

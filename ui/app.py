@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import ipaddress
+import json
 import logging
 import os
 import re
@@ -20,6 +21,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections import OrderedDict
 from pathlib import Path
 from urllib.parse import quote
 
@@ -50,6 +52,9 @@ SPARQL_ROWS = (10, 5000, 500)  # min, max, default rows
 # per question) must queue, not be turned away; one answer takes ~50 ms, so 64 waits stay short.
 QUEUE_MAX_SIZE = 64
 EXPORT_TTL_SECONDS = 15 * 60
+ANSWERS_KEPT = 32  # answers the server keeps for the pages showing them (their filters and downloads)
+EXPORT_TYPES = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                "csv": "text/csv; charset=utf-8", "json": "application/json"}
 # Gradio keeps ~130 KB of per-session state and every plain-HTTP `/ask` call is a new session;
 # its default of 10,000 sessions let a busy API grow the server by ~1.3 GB.
 STATE_SESSION_CAPACITY = 256
@@ -93,6 +98,12 @@ CSS = """
 .dtikg-interpretation{margin:0 0 .5rem;padding-bottom:.4rem;white-space:normal;font-size:.92rem;border-bottom:1px solid var(--border-color-primary)}
 .dtikg-interpretation .dtikg-label{font-weight:600}
 .dtikg-graph,.dtikg-matrix{margin:0}
+.dtikg-downloads{display:flex;flex-wrap:wrap;gap:.5rem;margin:.5rem 0}
+.dtikg-button{display:inline-block;padding:.45rem .9rem;border:1px solid var(--border-color-primary);
+  border-radius:var(--radius-md);background:var(--button-secondary-background-fill);color:var(--body-text-color);
+  text-decoration:none;font-weight:600}
+.dtikg-button:focus{outline:2px solid var(--color-accent);outline-offset:2px}
+.dtikg-more{font-style:italic}
 .dtikg-graph-wrap{overflow-x:auto;border:1px solid var(--border-color-primary);border-radius:var(--radius-md);background:#fff}
 .dtikg-graph-title{font-weight:600;margin:.2rem 0 .4rem}
 .dtikg-narrow{display:none;font-size:.88rem;margin:0 0 .3rem}
@@ -144,6 +155,8 @@ class WebApp:
         self.library = DocumentLibrary(kg, data_dir or DATA_DIR)
         self.lock = threading.RLock()
         self.export_dir = Path(tempfile.mkdtemp(prefix="dtikg-web-"))
+        self._answers: OrderedDict[str, dict] = OrderedDict()
+        self._answers_lock = threading.Lock()
 
     def close(self) -> None:
         shutil.rmtree(self.export_dir, ignore_errors=True)
@@ -161,38 +174,77 @@ class WebApp:
         with self.lock:
             return self.engine.ask(question, as_of=day)
 
-    def render_answer(self, answer: dict | None):
+    # An answer shown on the page stays on the server, under a key the page holds, so that a large
+    # one (thousands of items at 50x) is not sent to the browser and back on every filter; the
+    # downloads are made from it when asked for.
+    def keep(self, answer: dict) -> str:
+        """Keep an answer for its page (the last ANSWERS_KEPT); its key."""
+        key = secrets.token_urlsafe(12)
+        with self._answers_lock:
+            self._answers[key] = answer
+            while len(self._answers) > ANSWERS_KEPT:
+                self._answers.popitem(last=False)
+        return key
+
+    def kept(self, key: str | None) -> dict | None:
+        with self._answers_lock:
+            answer = self._answers.get(key) if isinstance(key, str) else None
+            if answer is not None:
+                self._answers.move_to_end(key)
+            return answer
+
+    def ask_for_page(self, question: str, as_of: str | None = None) -> str:
+        """The page's question: answered and kept; the key the page holds."""
+        return self.keep(self.ask(question, as_of))
+
+    def render_answer(self, key: str | None):
         """Everything the page shows for a new answer; the filters start from 'all'."""
         import gradio as gr
-        answer = answer if isinstance(answer, dict) else None
+        answer = self.kept(key)
         rows = tables.answer_rows(answer)
-        table_html, summary, xlsx, csv_path = self._table(answer, rows)
+        summary, table_html, downloads = self._table(key, answer, rows)
         return (tables.answer_html(answer),
                 gr.Dropdown(choices=tables.province_choices(rows), value=tables.ALL_PROVINCES),
                 gr.Dropdown(choices=tables.role_choices(rows), value=tables.ALL_ROLES),
-                summary, table_html, xlsx, csv_path, answer_svg(answer))
+                summary, table_html, downloads, answer_svg(answer))
 
-    def filter_answer(self, answer: dict | None, province: str | None, role: str | None):
-        """The results tables, their summary and the downloads for one province and role."""
-        answer = answer if isinstance(answer, dict) else None
+    def filter_answer(self, key: str | None, province: str | None, role: str | None):
+        """The results tables, their summary and the download links for one province and role."""
+        answer = self.kept(key)
         every = tables.answer_rows(answer)
-        table_html, summary, xlsx, csv_path = self._table(answer, tables.filter_rows(every, province, role), every)
-        return summary, table_html, xlsx, csv_path
+        return self._table(key, answer, tables.filter_rows(every, province, role), every, province, role)
 
-    def _table(self, answer: dict | None, rows: list[dict], every: list[dict] | None = None):
+    def filter_given(self, answer: dict, province: str | None, role: str | None):
+        """`filter_answer` of an answer an API client holds (the `/loc_ket_qua` endpoint)."""
+        answer = answer if isinstance(answer, dict) else None
+        return self.filter_answer(self.keep(answer) if answer else None, province, role)
+
+    def _table(self, key, answer: dict | None, rows: list[dict], every: list[dict] | None = None,
+               province: str | None = None, role: str | None = None):
         if answer is None:
-            return "<p class='dtikg-empty'>Chưa có kết quả.</p>", "", None, None
-        xlsx, csv_path = self._exports(rows, answer)
-        return tables.rows_html(rows), tables.summary_text(rows, rows if every is None else every), xlsx, csv_path
+            return "", "<p class='dtikg-empty'>Chưa có kết quả.</p>", ""
+        return (tables.summary_text(rows, rows if every is None else every), tables.rows_html(rows),
+                tables.downloads_html(key, province, role))
 
-    def _exports(self, rows: list[dict], answer: dict) -> tuple[str, str]:
+    def export(self, name: str, province: str | None = None, role: str | None = None) -> tuple[bytes, str, str] | None:
+        """(bytes, file name, media type) of `<key>.xlsx|csv|json`: the kept answer's rows under
+        the filters, named after its question and today; None when the key is not kept."""
+        key, _, suffix = name.rpartition(".")
+        answer = self.kept(key)
+        if answer is None or suffix not in EXPORT_TYPES:
+            return None
+        stem = tables.export_name(str(answer.get("question") or ""), self.engine.answerer.today)
+        if suffix == "json":
+            return json.dumps(answer, ensure_ascii=False, indent=1).encode("utf-8"), f"{stem}.json", EXPORT_TYPES[suffix]
+        rows = tables.filter_rows(tables.answer_rows(answer), province, role)
         self._prune_exports()
         folder = Path(tempfile.mkdtemp(dir=self.export_dir))
-        name = tables.export_name(str(answer.get("question") or ""), self.engine.answerer.today)
-        xlsx = tables.write_xlsx(rows, folder / f"{name}.xlsx", str(answer.get("question") or ""),
-                                 str(answer.get("answer") or ""))
-        csv_path = tables.write_csv(rows, folder / f"{name}.csv")
-        return str(xlsx), str(csv_path)
+        if suffix == "xlsx":
+            path = tables.write_xlsx(rows, folder / f"{stem}.xlsx", str(answer.get("question") or ""),
+                                     str(answer.get("answer") or ""))
+        else:
+            path = tables.write_csv(rows, folder / f"{stem}.csv")
+        return path.read_bytes(), path.name, EXPORT_TYPES[suffix]
 
     def _prune_exports(self) -> None:
         limit = time.time() - EXPORT_TTL_SECONDS
@@ -225,7 +277,7 @@ class WebApp:
     # ------------------------------------------------------------------ Văn bản
     def documents(self) -> list[list]:
         """The library: the ingested plans by name, with their counts (the `/danh_sach_van_ban` endpoint)."""
-        stats = self.kg.stats()
+        stats = self.library.stats()
         catalog = self.engine.catalog
         names = {d["file"]: plan_name(catalog.plan_of_file(d["file"]), d["file"], d.get("province"))
                  for d in stats["documents"]}
@@ -261,7 +313,7 @@ class WebApp:
 
     def document_title(self, file: str) -> str:
         """The plan's name for the source viewer (`plan_name`)."""
-        province = next((d.get("province") for d in self.kg.stats()["documents"] if d["file"] == file), None)
+        province = next((d.get("province") for d in self.library.stats()["documents"] if d["file"] == file), None)
         return plan_name(self.engine.catalog.plan_of_file(file), file, province)
 
     def upload(self, file, progress=None) -> tuple[str, str]:
@@ -312,7 +364,7 @@ class WebApp:
             finally:
                 self.library.invalidate()
         step(1.0, "Xong")
-        province = next((d.get("province") for d in self.kg.stats()["documents"] if d["file"] == name), None)
+        province = next((d.get("province") for d in self.library.stats()["documents"] if d["file"] == name), None)
         parts = [f"{counts[k]} {label}" for k, label in (
             (ItemKind.INDICATOR, "chỉ tiêu"), (ItemKind.SUB_ITEM, "chỉ tiêu thành phần"), (ItemKind.TASK, "nhiệm vụ"), (ItemKind.DUTY, "trách nhiệm tổ chức thực hiện"),
             (ItemKind.INFO_ITEM, "mục thông tin chung"), (ItemKind.TEAM, "đoàn kiểm tra")) if counts.get(k)]
@@ -395,11 +447,8 @@ def build_blocks(webapp: WebApp):
                                           value=tables.ALL_ROLES, allow_custom_value=True, elem_id="loc-vai-tro")
                 summary = gr.Markdown(elem_id="tom-tat")
                 results = gr.HTML("<p class='dtikg-empty'>Chưa có kết quả.</p>", elem_id="bang-ket-qua")
-                with gr.Row():
-                    xlsx_btn = gr.DownloadButton("Tải Excel (.xlsx)", value=None, elem_id="tai-xlsx")
-                    csv_btn = gr.DownloadButton("Tải CSV", value=None, elem_id="tai-csv")
-                with gr.Accordion("Câu trả lời dạng JSON", open=False):
-                    answer_json = gr.JSON(label="Đối tượng trả lời", elem_id="json-tra-loi", buttons=[])
+                downloads = gr.HTML("", elem_id="tai-ve")
+                answer_key = gr.State(None)  # the kept answer's key (WebApp.keep)
             with gr.Tab("Đồ thị", id="do-thi"):
                 gr.Markdown("Đồ thị con phía sau câu trả lời hiện tại: tỉnh → văn bản → chỉ tiêu/nhiệm vụ → "
                             "cơ quan; màu cạnh là vai trò (xem chú giải dưới hình). Di chuột lên một nút để xem chi tiết.")
@@ -458,19 +507,29 @@ def build_blocks(webapp: WebApp):
 
         # The page asks with the day the names are read on; `/ask` (README, API clients) with the
         # question alone, names read as of today.
-        asked = gr.on([ask_btn.click, question.submit], webapp.ask, inputs=[question, as_of_box], outputs=answer_json,
-                      api_name="hoi_theo_ngay", concurrency_id="engine", concurrency_limit=1)
+        asked = gr.on([ask_btn.click, question.submit], webapp.ask_for_page, inputs=[question, as_of_box],
+                      outputs=answer_key, api_visibility="private", concurrency_id="engine", concurrency_limit=1)
 
         def ask(question: str) -> dict:
             """The contract's answer object for one question."""
             return webapp.ask(question)
         gr.api(ask, api_name="ask", concurrency_id="engine", concurrency_limit=1)
-        asked.then(webapp.render_answer, inputs=answer_json,
-                   outputs=[answer_box, province_dd, role_dd, summary, results, xlsx_btn, csv_btn, graph_plot],
+
+        def hoi_theo_ngay(question: str, as_of: str) -> dict:
+            """The contract's answer object, names read as of a day ("01/7/2025"; blank: today)."""
+            return webapp.ask(question, as_of)
+        gr.api(hoi_theo_ngay, api_name="hoi_theo_ngay", concurrency_id="engine", concurrency_limit=1)
+        asked.then(webapp.render_answer, inputs=answer_key,
+                   outputs=[answer_box, province_dd, role_dd, summary, results, downloads, graph_plot],
                    api_visibility="private")
         gr.on([province_dd.input, role_dd.input], webapp.filter_answer,
-              inputs=[answer_json, province_dd, role_dd], outputs=[summary, results, xlsx_btn, csv_btn],
-              api_name="loc_ket_qua")
+              inputs=[answer_key, province_dd, role_dd], outputs=[summary, results, downloads],
+              api_visibility="private")
+
+        def loc_ket_qua(answer: dict, province: str, role: str) -> tuple[str, str, str]:
+            """(summary, results table, download links) of an answer for one province and role."""
+            return webapp.filter_given(answer, province, role)
+        gr.api(loc_ket_qua, api_name="loc_ket_qua")
         gr.on([scope_dd.input, matrix_role_dd.input, matrix_now_cb.input], webapp.matrix,
               inputs=[scope_dd, matrix_role_dd, matrix_now_cb], outputs=matrix_plot, api_name="ma_tran_trach_nhiem")
         gr.on([due_province.input, due_agency.input, due_role.input, due_day.submit, due_day.blur], webapp.timeline,
@@ -491,6 +550,12 @@ def build_blocks(webapp: WebApp):
     blocks.queue(default_concurrency_limit=1, max_size=QUEUE_MAX_SIZE)
     blocks.state_session_capacity = STATE_SESSION_CAPACITY  # read when the app is mounted
     return blocks
+
+
+def expired_page() -> str:
+    return ("<!doctype html><html lang='vi'><meta charset='utf-8'><title>Kết quả không còn</title>"
+            "<p>Kết quả này không còn được lưu trên máy chủ. Hãy đặt lại câu hỏi rồi tải về.</p>"
+            "<p><a href='../'>Quay lại trang hỏi đáp</a></p></html>")
 
 
 def _gradio_sub_app(app):
@@ -560,6 +625,19 @@ def create_app(webapp: WebApp, auth: tuple[str, str] | None = None):
             return HTMLResponse(not_found_page(file), status_code=404, headers=headers)
         fallback = re.sub(r"[^A-Za-z0-9._-]", "_", file) or "tep-goc"
         headers["Content-Disposition"] = f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(file, safe='')}"
+        return Response(data, media_type=media_type, headers=headers)
+
+    @app.get("/xuat/{name}")
+    def download_answer(name: str, request: Request) -> Response:
+        """A kept answer as Excel, CSV or JSON (`<key>.xlsx?tinh=…&vai-tro=…`), made when asked for."""
+        headers = {"X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer", "Cache-Control": "no-store"}
+        if auth is not None and not _logged_in(mounted["gradio"], request):
+            return login_page(headers)
+        made = webapp.export(name, request.query_params.get("tinh"), request.query_params.get("vai-tro"))
+        if made is None:
+            return HTMLResponse(expired_page(), status_code=404, headers=headers)
+        data, file_name, media_type = made
+        headers["Content-Disposition"] = f"attachment; filename=\"{file_name}\""
         return Response(data, media_type=media_type, headers=headers)
 
     @app.get("/van-ban/{file}", response_class=HTMLResponse)
@@ -660,6 +738,7 @@ def serve(host: str = "127.0.0.1", port: int = 7860, store: str | Path | None = 
     embedder = embedder_from_config()
     ensure_index(kg, embedder, progress=True)
     engine = QAEngine(kg, embedder=embedder)
+    engine.warm_up()
     webapp = WebApp(kg, engine)
     app = create_app(webapp, auth=credentials)
     server = uvicorn.Server(uvicorn.Config(app, host=host.strip("[]"), port=int(port), log_level="warning"))

@@ -64,7 +64,8 @@ def safe_document_name(name: str) -> str:
 class DocumentLibrary:
     """Where each ingested document's text and original file live, for the viewer and downloads.
 
-    `registered()` is the set of file names the graph knows (from `kg.stats()`); a name
+    `registered()` is the set of file names the graph knows (from `kg.stats()`, kept until
+    `invalidate()`); a name
     outside it, or not found in the two folders, is never read.
     """
 
@@ -73,18 +74,25 @@ class DocumentLibrary:
         self.data_dir = Path(data_dir).resolve()
         self.upload_dir = (Path(kg.files_dir or kg.dir) / DOCUMENTS_DIR).resolve()
         self._registered: frozenset[str] | None = None
+        self._stats: dict | None = None
         self._lock = threading.Lock()
 
     # ------------------------------------------------------------------ registry
-    def registered(self) -> frozenset[str]:
+    def stats(self) -> dict:
+        """`kg.stats()`, read once until `invalidate()` (at 50x it takes seconds; pages ask it often)."""
         with self._lock:
-            if self._registered is None:
-                self._registered = frozenset(d["file"] for d in self.kg.stats()["documents"] if d.get("file"))
-            return self._registered
+            if self._stats is None:
+                self._stats = self.kg.stats()
+                self._registered = frozenset(d["file"] for d in self._stats["documents"] if d.get("file"))
+            return self._stats
+
+    def registered(self) -> frozenset[str]:
+        self.stats()
+        return self._registered
 
     def invalidate(self) -> None:
         with self._lock:
-            self._registered = None
+            self._stats = self._registered = None
 
     def is_bundled(self, name: str) -> bool:
         return (self.data_dir / name).is_file()

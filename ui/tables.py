@@ -10,11 +10,12 @@ import csv
 import html
 import re
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from ontology.folding import fold
 from qa.phrasing import vn_date
 
+MAX_ROWS_SHOWN = 200  # rows of one results table on the page; the downloads hold them all
 ALL_PROVINCES = "Tất cả các tỉnh"
 ALL_ROLES = "Tất cả vai trò"
 NO_PROVINCE = "Không gắn với tỉnh"
@@ -191,20 +192,44 @@ def plain_rows(rows: list[dict]) -> list[list[str]]:
 
 
 # ---------------------------------------------------------------------------- HTML table
-def rows_html(rows: list[dict]) -> str:
+def rows_html(rows: list[dict], limit: int = MAX_ROWS_SHOWN) -> str:
     """The results shown on the page: the items the answer counts, then, in a section of their
-    own, those reached only through a collective assignment; each source links to the viewer."""
+    own, those reached only through a collective assignment; each source links to the viewer.
+    A section of more than `limit` rows shows its first `limit` and says where the rest are."""
     if not rows:
         return '<p class="dtikg-empty" role="status">Không có mục nào phù hợp với bộ lọc.</p>'
     counted = [r for r in rows if not r["via_group"]]
     grouped = [r for r in rows if r["via_group"]]
-    parts = [items_table(counted, "Các mục câu trả lời tính đến")] if counted else \
-        ['<p class="dtikg-empty" role="status">Không có mục nào được giao đích danh phù hợp với bộ lọc.</p>']
+    parts = [items_table(counted[:limit], "Các mục câu trả lời tính đến") + _more(len(counted), limit)] if counted \
+        else ['<p class="dtikg-empty" role="status">Không có mục nào được giao đích danh phù hợp với bộ lọc.</p>']
     if grouped:
         parts.append(f"<h2 class='dtikg-section' id='muc-giao-chung'>Giao chung cho nhóm cơ quan — không tính vào "
                      f"số của câu trả lời ({len(grouped)} mục)</h2>")
-        parts.append(items_table(grouped, "Các mục giao chung cho nhóm cơ quan"))
+        parts.append(items_table(grouped[:limit], "Các mục giao chung cho nhóm cơ quan") + _more(len(grouped), limit))
     return "".join(parts)
+
+
+def _more(count: int, limit: int) -> str:
+    if count <= limit:
+        return ""
+    total = f"{count:,}".replace(",", ".")  # 4.797, the Vietnamese way
+    return (f"<p class='dtikg-more' role='status'>Bảng hiện {limit} mục đầu trong {total} mục; tải Excel hoặc CSV "
+            "để có đủ, hoặc lọc theo tỉnh, vai trò.</p>")
+
+
+def downloads_html(key: str | None, province: str | None = None, role: str | None = None) -> str:
+    """Links to the kept answer's rows as Excel and CSV (under the filters) and to the answer as JSON."""
+    if not key:
+        return ""
+    params = {k: v for k, v in (("tinh", province), ("vai-tro", role))
+              if v and v not in (ALL_PROVINCES, ALL_ROLES)}
+    query = ("?" + urlencode(params)) if params else ""
+    base = "xuat/" + quote(key, safe="")
+    return ("<nav class='dtikg-downloads' aria-label='Tải kết quả'>"
+            f"<a class='dtikg-button' href='{esc(base)}.xlsx{esc(query)}' download>Tải Excel (.xlsx)</a>"
+            f"<a class='dtikg-button' href='{esc(base)}.csv{esc(query)}' download>Tải CSV</a>"
+            f"<a class='dtikg-button' href='{esc(base)}.json' target='_blank' rel='noopener'>"
+            "Câu trả lời dạng JSON</a></nav>")
 
 
 def items_table(rows: list[dict], caption: str, with_roles: bool = True) -> str:

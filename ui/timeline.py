@@ -15,7 +15,7 @@ from ontology import codelists
 from ontology.lexicon import role_group
 from qa.phrasing import plan_reference, quarter_name, vn_date
 
-from .tables import document_link
+from .tables import MAX_ROWS_SHOWN, document_link
 
 ALL = "*"
 ONGOING_KINDS = ("continuous", "recurring", "from_year")
@@ -77,7 +77,7 @@ def due_items(catalog, province: str | None = None, agency: str | None = None,
               role: str | None = None) -> list[DueItem]:
     """The items with a deadline, under the filters."""
     group = role_group(role) if role and role != ALL else ()
-    out = []
+    out, plans = [], {}
     for iri, item in catalog.items.items():
         if not item.deadline_kind or (province and province != ALL and item.province != province):
             continue
@@ -87,7 +87,8 @@ def due_items(catalog, province: str | None = None, agency: str | None = None,
         if (agency and agency != ALL or group) and not chosen:
             continue
         end = item.due()
-        plan = plan_reference(catalog.plan_of_file(item.file), item.file)
+        plan = plans.get(item.file) or plans.setdefault(item.file, plan_reference(catalog.plan_of_file(item.file),
+                                                                                  item.file))
         out.append(DueItem(iri, item.province, item.number, item.text, item.deadline or "", period_of(item, end), end,
                            tuple(f"{a.role_label}: {a.agent_label}" for a in (chosen or assignments)),
                            item.file, item.line, f"{plan}, dòng {item.line}"))
@@ -119,8 +120,9 @@ def sections(items: list[DueItem], today: date) -> "OrderedDict[str, OrderedDict
 
 
 def timeline_html(catalog, today: date, province: str | None = None, agency: str | None = None,
-                  role: str | None = None) -> str:
-    """The timeline as the page shows it: a heading per section, a table per period."""
+                  role: str | None = None, limit: int = MAX_ROWS_SHOWN) -> str:
+    """The timeline as the page shows it: a heading per section, a table per period; a section of
+    more than `limit` items shows its first `limit` (the counts are always whole)."""
     esc = lambda t: html.escape(str(t), quote=True)  # noqa: E731
     items = due_items(catalog, province, agency, role)
     if not items:
@@ -132,7 +134,11 @@ def timeline_html(catalog, today: date, province: str | None = None, agency: str
         parts.append(f"<h2 class='dtikg-section' id='thoi-han-{n}'>{esc(title)}: {count} mục</h2>")
         if not count:
             parts.append("<p class='dtikg-empty'>Không có.</p>")
-        for period, rows in periods.items():
+        room = limit
+        for period, every in periods.items():
+            if room <= 0:
+                break
+            rows, room = every[:room], room - len(every)
             body = "".join(
                 "<tr>"
                 f"<td>{esc(r.province or '—')}</td>"
@@ -142,10 +148,13 @@ def timeline_html(catalog, today: date, province: str | None = None, agency: str
                 f"<td><a class='dtikg-source' href='{esc(document_link(r.file, r.line))}' target='_blank' "
                 f"rel='noopener'>{esc(r.citation)}</a></td></tr>" for r in rows)
             parts.append(
-                f"<details open><summary>{esc(period)} ({len(rows)} mục)</summary>"
+                f"<details open><summary>{esc(period)} ({len(every)} mục)</summary>"
                 "<div class='dtikg-table-wrap'><table class='dtikg-table'>"
                 f"<caption class='dtikg-sr'>{esc(title)} — {esc(period)}</caption>"
                 "<thead><tr><th scope='col'>Tỉnh</th><th scope='col'>Mục</th><th scope='col'>Thời hạn (theo kế hoạch)"
                 "</th><th scope='col'>Phân công</th><th scope='col'>Nguồn</th></tr></thead>"
                 f"<tbody>{body}</tbody></table></div></details>")
+        if count > limit:
+            parts.append(f"<p class='dtikg-more' role='status'>Hiện {limit} mục đầu trong {count} mục của phần này; "
+                         "hãy lọc theo tỉnh, cơ quan hoặc vai trò để xem hết.</p>")
     return "".join(parts)

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import csv
+import io
+import re
 from datetime import date
 from pathlib import Path
 
@@ -64,23 +66,34 @@ def test_ask_any_string_gets_an_answer(client, question):
     assert isinstance(result, dict) and isinstance(result["answer"], str) and isinstance(result["items"], list)
 
 
-def test_filters_and_downloads(client, answer):
+def test_filters_and_downloads(client, answer, web_server):
+    """/loc_ket_qua: the summary, the table and links to the rows as Excel and CSV (under the
+    filters, named after the question and the day) and to the answer as JSON, made when fetched."""
     from openpyxl import load_workbook
-    summary, html, xlsx, csv_path = client.predict(answer, "Ninh Bình", "chủ trì", api_name="/loc_ket_qua")
+    summary, html, links = client.predict(answer, "Ninh Bình", "chủ trì", api_name="/loc_ket_qua")
     rows = [r for r in answer["items"] if r["province"] == "Ninh Bình" and "chủ trì" in r["roles"]]
     counted = [r for r in answer["items"] if not r["via_group"]]
     assert f"{sum(not r['via_group'] for r in rows)}/{len(counted)} mục câu trả lời tính đến" in summary
     assert "Bắc Giang" not in html and "tai-lieu/000_b6c86109a8f1a47b.txt?dong=66#L66" in html
-    sheet = load_workbook(xlsx)["Kết quả"]
-    assert sheet.max_row == len(rows) + 1
-    assert {sheet.cell(row=n, column=1).value for n in range(2, sheet.max_row + 1)} == {"Ninh Bình"}
-    with open(csv_path, encoding="utf-8-sig", newline="") as fh:
-        data = list(csv.reader(fh))
-    assert data[0][0] == "Tỉnh" and len(data) == len(rows) + 1
+    hrefs = dict((label, href.replace("&amp;", "&")) for href, label in
+                 re.findall(r"href='([^']+)'[^>]*>([^<]+)</a>", links))
     today = date.today()
     stem = f"so-y-te-chu-tri-nhung-chi-tieu-nao-{today.day:02d}-{today.month:02d}-{today.year}"
-    assert Path(xlsx).name == f"{stem}.xlsx" and Path(csv_path).name == f"{stem}.csv"  # the question and the day
-    summary, html, _, _ = client.predict(answer, "Tất cả các tỉnh", "Tất cả vai trò", api_name="/loc_ket_qua")
+    with httpx.Client(base_url=web_server, timeout=30) as http:
+        xlsx = http.get(hrefs["Tải Excel (.xlsx)"])
+        csv_file = http.get(hrefs["Tải CSV"])
+        whole = http.get(hrefs["Câu trả lời dạng JSON"])
+        gone = http.get("/xuat/khong-con-nua.xlsx")
+    assert xlsx.headers["content-disposition"] == f'attachment; filename="{stem}.xlsx"'  # the question and the day
+    assert csv_file.headers["content-disposition"] == f'attachment; filename="{stem}.csv"'
+    sheet = load_workbook(io.BytesIO(xlsx.content))["Kết quả"]
+    assert sheet.max_row == len(rows) + 1
+    assert {sheet.cell(row=n, column=1).value for n in range(2, sheet.max_row + 1)} == {"Ninh Bình"}
+    data = list(csv.reader(io.StringIO(csv_file.content.decode("utf-8-sig"), newline="")))
+    assert data[0][0] == "Tỉnh" and len(data) == len(rows) + 1
+    assert whole.json() == answer
+    assert gone.status_code == 404 and "Hãy đặt lại câu hỏi" in gone.text
+    summary, html, _ = client.predict(answer, "Tất cả các tỉnh", "Tất cả vai trò", api_name="/loc_ket_qua")
     grouped = sum(1 for i in answer["items"] if i["via_group"])
     assert summary == (f"Hiển thị {answer['count']} mục câu trả lời tính đến (và {grouped} mục giao chung cho nhóm "
                        "cơ quan, bảng riêng bên dưới).")

@@ -88,7 +88,7 @@ def test_ask_filter_download_and_open_a_citation(page, web_server, artifacts):
                            ".map(e => e.innerText); return c.length && c.every(t => t === 'Bắc Giang'); }")
     assert "/" in page.locator("#tom-tat").inner_text()
     with page.expect_download() as download:
-        page.locator("#tai-xlsx").click()
+        page.get_by_role("link", name="Tải Excel (.xlsx)").click()
     assert download.value.suggested_filename.endswith(".xlsx")
     page.screenshot(path=str(artifacts / "ui-loc-tinh.png"), full_page=False)
 

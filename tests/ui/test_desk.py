@@ -350,7 +350,9 @@ def timed_server(request):
     from qa.engine import QAEngine
     from ui.app import WebApp
     graph = KnowledgeGraph(store, read_only=True)
-    webapp = WebApp(graph, QAEngine(graph, embedder=embedder_from_config()))
+    engine = QAEngine(graph, embedder=embedder_from_config())
+    engine.warm_up()  # as `dtikg serve` does before it listens
+    webapp = WebApp(graph, engine)
     server = _UiServer(webapp)
     yield server.url, Path(store).name
     server.stop()

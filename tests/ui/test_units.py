@@ -380,3 +380,17 @@ def test_sheet_names_are_ones_excel_takes():
     assert sheet_name("phụ lục 1 a b x", taken) == "phụ lục 1 a b x (2)"
     long = sheet_name("x" * 40, taken)
     assert len(long) == 31 and len(sheet_name("x" * 40, taken)) == 31 and len(taken) == 4
+
+
+def test_a_long_table_shows_its_first_rows_and_says_so():
+    from ui.tables import downloads_html, rows_html
+    rows = [{"province": "Ninh Bình", "kind": "chỉ tiêu", "number": str(n), "label": f"Mục {n}", "roles": ["chủ trì"],
+             "via_group": False, "predecessor": "", "agencies": [], "deadline": "", "target": "", "grounds": [],
+             "document": "a.txt", "line": n, "quote": "", "page": None, "citation": f"KH 1 (Ninh Bình), dòng {n}"}
+            for n in range(1, 1235)]
+    page = rows_html(rows, limit=300)
+    assert page.count("<tr><td>") == 300 and "Bảng hiện 300 mục đầu trong 1.234 mục" in page
+    assert "Bảng hiện" not in rows_html(rows[:300], limit=300)
+    links = downloads_html("k_1", "Ninh Bình", "Tất cả vai trò")
+    assert "href='xuat/k_1.xlsx?tinh=Ninh+B%C3%ACnh'" in links and "href='xuat/k_1.json'" in links
+    assert downloads_html(None) == ""
