@@ -114,7 +114,7 @@ CSS = """
 .dtikg-heat caption{text-align:left;font-weight:600;padding:.3rem 0}
 .dtikg-heat tbody th{font-weight:normal;white-space:nowrap}
 @media (max-width:640px){.tab-container button{padding-left:.4rem!important;padding-right:.4rem!important}}
-.dtikg-library th[scope=row]{font-weight:600}
+.dtikg-library th[scope=row],.dtikg-library th[scope=row] a{font-weight:normal}
 .dtikg-frame *{font-family:"Source Sans Pro",ui-sans-serif,system-ui,sans-serif!important}
 """
 SET_LANGUAGE_JS = "() => { document.documentElement.lang = 'vi'; }"

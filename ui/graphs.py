@@ -32,7 +32,7 @@ ROLE_COLORS = {
 # the page scrolls the figure sideways on narrow screens.
 GRAPH_WIDTH = 1180
 ROW_PIXELS = 26
-CHAR_PIXELS = 5.6  # the mean width of a character of a 12 px label in the page font (Vietnamese text)
+CHAR_PIXELS = 5.2  # the mean width of a character of a 12 px label in the page font (Source Sans Pro, which Gradio serves)
 COLUMN_X = {"province": 150, "document": 450, "item": 560, "agency": 830}
 LABEL_CHARS = {"province": 18, "document": 30, "item": 30, "agency": 46}
 NODE_STYLE = {  # kind: (Vietnamese legend name, colour); the marker shapes are _SHAPES

@@ -77,6 +77,7 @@ def test_library_and_a_plan_page(chromium, web_server, engine, kg, artifacts):
     assert library.locator("tbody tr").count() == len(stats)
     assert "KH 11252/KH-UBND ngày 30/10/2023 — Khánh Hòa" in library.inner_text()
     assert not any(d["file"] in library.inner_text() for d in stats)
+    _settled(page)
     page.screenshot(path=str(artifacts / "ui-thu-vien.png"), full_page=True)
 
     page.get_by_role("link", name=re.compile("Kế hoạch kiểm tra kết quả thực hiện nhiệm vụ")).click()
