@@ -8,24 +8,26 @@ name appears in the details line only.
 """
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
+from ingest.outline import APPENDIX, heading_level  # what an appendix heading is, said once
 from ontology.folding import fold
 from ontology.lexicon import role_group
 from qa.phrasing import document_label, plan_name, sentence_case
 
 from . import tables
-from .tables import KIND_LABELS, role_order, esc, plan_link
+from .graphs import NO_PILLAR
+from .tables import KIND_LABELS, esc, plan_link, role_order
 from .timeline import period_of, quarter_of, role_choices
 
 # Query parameters of the filter form, and the deadline choices that are not a period.
 FILTER_KEYS = ("tru-cot", "vai-tro", "co-quan", "thoi-han")
 PAST_DUE, THIS_QUARTER, NO_DEADLINE = "Quá hạn", "Đến hạn trong quý này", "Không có thời hạn"
-NO_PILLAR = "Không gắn trụ cột"
 KIND_ORDER = ("indicator", "sub_item", "task", "duty", "info_item", "team")
 
 
@@ -62,10 +64,6 @@ class PlanView:
     choices: dict[str, list[str]] = field(default_factory=dict)  # filter key → values present
     filters: PlanFilters = PlanFilters()
     appendices: list[tuple[str, list[dict]]] = field(default_factory=list)  # (part heading, rows)
-
-
-def _is_appendix(heading: str) -> bool:
-    return fold(heading).startswith("phu luc")
 
 
 def plan_view(catalog, answerer, file: str, filters: PlanFilters | None = None,
@@ -135,7 +133,7 @@ def plan_view(catalog, answerer, file: str, filters: PlanFilters | None = None,
                         entry.update(line=c["line"], quote=c["quote"])
     appendices: dict[str, list[dict]] = {}
     for i in items:
-        if i.parts and _is_appendix(i.parts[0]):
+        if i.parts and heading_level(i.parts[0]) == APPENDIX:
             appendices.setdefault(i.parts[0], []).append(rows_of[i.iri])
     return PlanView(
         file=file, name=name, title=title, province=province, counts=Counter(i.kind for i in items),
@@ -162,7 +160,6 @@ def appendix_workbook(view: PlanView, path: Path, today: date) -> Path:
 
 def workbook_name(view: PlanView) -> str:
     """"kh-11252-kh-ubnd-ngay-30-10-2023-khanh-hoa-phu-luc.xlsx"."""
-    import re
     words, slug = re.findall(r"[a-z0-9]+", fold(view.name)), ""
     for word in words:  # whole words, at most 70 characters
         if len(slug) + len(word) + 1 > 70:
