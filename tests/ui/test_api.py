@@ -225,6 +225,10 @@ def test_upload_a_word_and_a_pdf_plan(upload_client, upload_web_app, shared_dev_
         assert http.get("/tai-lieu/binh_dinh_2024.pdf/ban-goc").headers["content-type"] == "application/pdf"
         word = http.get("/tai-lieu/phu_tho_2024.docx").text
         assert "Word (.docx)" in word and '<div class="page"' not in word
+        plan = http.get("/van-ban/binh_dinh_2024.pdf")  # an uploaded PDF has its plan page too
+        assert plan.status_code == 200 and "<h1>KH 64/KH-UBND" in plan.text and "— Bình Định</h1>" in plan.text
+        assert "PDF · " in plan.text and " trang · " in plan.text  # the details line: format and pages
+        assert f"tai-lieu/binh_dinh_2024.pdf?dong={source['line']}#L{source['line']}" in plan.text
 
 
 @pytest.mark.parametrize("name, data, words", [
