@@ -543,14 +543,16 @@ class Answerer:
         via: item → (roles, group) reached only through a collective assignment, agents)."""
         counting = pq.wants_count
         scope = set(self._scope(pq))
+        parts_apart = False  # sub-items stand for themselves only where their indicator does not pass
         origins: dict[str, tuple[Inheritance, bool]] = {}
         if pq.agencies:
             agents, direct, via, origins = self._collect_agency_items(pq)
         else:
             agents, via = [], OrderedDict()
             kinds = pq.kinds or ("indicator", "task")
-            if "indicator" in kinds:
-                kinds = tuple(k for k in kinds if k != "sub_item")  # counted like `dtikg stats`: sub-items apart
+            if "indicator" in kinds:  # counted like `dtikg stats`: sub-items apart, unless their parent fails
+                kinds = tuple(k for k in kinds if k != "sub_item")
+                parts_apart = True
             # Narrowed first by what is indexed: the province's items, the items holding the topic's
             # key terms (a scan of every item costs tens of milliseconds at 50×).
             pool = [i for p in sorted(scope) for i in self._by_province.get(p, ())] if pq.province \
@@ -562,7 +564,8 @@ class Answerer:
             items = self.catalog.items
             direct = OrderedDict((iri, set()) for iri in pool
                                  if self._kind_ok(items[iri], kinds, counting) and items[iri].kind not in
-                                 ("team", "info_item") or (items[iri].kind == "info_item" and "info_item" in kinds))
+                                 ("team", "info_item") or (items[iri].kind == "info_item" and "info_item" in kinds)
+                                 or (parts_apart and items[iri].kind == "sub_item"))
         excluded = {iri for m in pq.excluded for iri in m.agents}
         docs = self._docs(pq)
         grounded = self._grounded_in(docs) if docs else None
@@ -592,6 +595,9 @@ class Answerer:
             return True
 
         direct = OrderedDict((i, r) for i, r in direct.items() if keep(i))
+        if parts_apart:  # a sub-item answers only where its indicator does not ("theo Công văn 2224": 9.1 LGSP)
+            direct = OrderedDict((i, r) for i, r in direct.items() if self.catalog.items[i].kind != "sub_item"
+                                 or self.catalog.items[i].parent not in direct)
         via = OrderedDict((i, r) for i, r in via.items() if keep(i))
         undecided = [i for i, (_, unsure) in origins.items() if unsure and i not in direct and keep(i)]
         topic = self._topic_filter(pq)
