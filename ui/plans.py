@@ -8,7 +8,6 @@ name appears in the details line only.
 """
 from __future__ import annotations
 
-import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
@@ -160,13 +159,8 @@ def appendix_workbook(view: PlanView, path: Path, today: date) -> Path:
 
 def workbook_name(view: PlanView) -> str:
     """"kh-11252-kh-ubnd-ngay-30-10-2023-khanh-hoa-phu-luc.xlsx"."""
-    words, slug = re.findall(r"[a-z0-9]+", fold(view.name)), ""
-    for word in words:  # whole words, at most 70 characters
-        if len(slug) + len(word) + 1 > 70:
-            break
-        slug = f"{slug}-{word}" if slug else word
-    slug = slug or "ke-hoach"
-    return f"{slug}-phu-luc.xlsx"
+    stem = tables.slug(view.name, 70) or "ke-hoach"
+    return f"{stem}-phu-luc.xlsx"
 
 
 # ---------------------------------------------------------------------------- the page

@@ -332,8 +332,18 @@ def _safe_cell(text: str) -> str:
 def export_name(question: str, day) -> str:
     """A download's name after its question and the day: "so-y-te-chu-tri-nhung-chi-tieu-nao-01-12-2026"
     (folded to ASCII so that every system keeps it; "ket-qua-hoi-dap" for an empty question)."""
-    slug = "-".join(re.findall(r"[a-z0-9]+", fold(question)))[:60].rstrip("-") or "ket-qua-hoi-dap"
-    return f"{slug}-{day.day:02d}-{day.month:02d}-{day.year}"
+    return f"{slug(question, 60) or 'ket-qua-hoi-dap'}-{day.day:02d}-{day.month:02d}-{day.year}"
+
+
+def slug(text: str, limit: int) -> str:
+    """Text folded to ASCII words joined by "-", whole words only, at most `limit` characters
+    ("" for text without a letter or digit): the stem of every file the app names."""
+    out = ""
+    for word in re.findall(r"[a-z0-9]+", fold(text)):
+        if len(out) + len(word) + bool(out) > limit:
+            break
+        out = f"{out}-{word}" if out else word
+    return out
 
 
 def write_csv(rows: list[dict], path: Path) -> Path:

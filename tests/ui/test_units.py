@@ -394,3 +394,14 @@ def test_a_long_table_shows_its_first_rows_and_says_so():
     links = downloads_html("k_1", "Ninh Bình", "Tất cả vai trò")
     assert "href='xuat/k_1.xlsx?tinh=Ninh+B%C3%ACnh'" in links and "href='xuat/k_1.json'" in links
     assert downloads_html(None) == ""
+
+
+def test_file_stems_keep_whole_words():
+    from datetime import date
+
+    from ui.tables import export_name, slug
+    assert slug("KH 11252/KH-UBND ngày 30/10/2023 — Khánh Hòa", 30) == "kh-11252-kh-ubnd-ngay-30-10"
+    assert slug("???", 10) == "" and export_name("???", date(2026, 12, 1)) == "ket-qua-hoi-dap-01-12-2026"
+    long = export_name("Những chỉ tiêu nào của tỉnh Khánh Hòa phải hoàn thành trong Quý IV năm 2023 " * 2,
+                       date(2026, 12, 1))
+    assert long == "nhung-chi-tieu-nao-cua-tinh-khanh-hoa-phai-hoan-thanh-trong-01-12-2026"  # 59 + "-quy" > 60
